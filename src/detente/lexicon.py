@@ -1,0 +1,186 @@
+"""The trigger lexicon: which words express which PLOVER event, under which conditions.
+
+`data/triggers.csv` has one rule per line: `lemma, pos (V|N), event, mode, cameo, when,
+weight`. Rules for the same lemma and part of speech are tried in file order; the first
+whose `when` conditions all hold wins. Conditions (`;`-separated):
+
+    prep=a|b      the trigger governs a preposition a or b ("call for", "call on")
+    prt=a|b       the trigger has the particle a or b ("pull out", "step down")
+    obj=a|b       its direct object (or passive subject) has the lemma a or b
+    pobj=a|b      the object of one of its prepositions has the lemma a or b
+    objactor      its direct object is an actor (a state, person, organisation...)
+    xcomp         it governs an infinitive clause ("urged X to ...")
+    xcomp=a|b     ... whose verb has the lemma a or b ("vowed to retaliate")
+    mod=a|b       (nouns) a modifier has the lemma a or b ("hunger strike", "military operation")
+    ccompnofuture (verbs of saying) its clause reports no future or modal act
+
+The lexicon also gives the cheap pre-parse filter: every inflected form of every
+trigger, so that sentences which cannot hold an event are never parsed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+from spacy.tokens import Token
+
+from detente.errors import ResourceError
+from detente.ontology import PLOVER_TYPES, Ontology
+
+_IRREGULAR: dict[str, tuple[str, ...]] = {
+    "meet": ("met",), "speak": ("spoke", "spoken"), "fly": ("flew", "flown", "flies"),
+    "give": ("gave", "given"), "send": ("sent",), "withdraw": ("withdrew", "withdrawn"),
+    "shoot": ("shot",), "fight": ("fought",), "seek": ("sought",), "strike": ("struck", "stricken"),
+    "hit": ("hit",), "cut": ("cut",), "break": ("broke", "broken"), "freeze": ("froze", "frozen"),
+    "undertake": ("undertook", "undertaken"), "hold": ("held",), "take": ("took", "taken"),
+    "lead": ("led",), "forgive": ("forgave", "forgiven"), "quit": ("quit",), "shut": ("shut",),
+    "beg": ("begged", "begging"), "plead": ("pled",), "sentence": ("sentenced",),
+    "bomb": ("bombed",), "shell": ("shelled",), "free": ("freed",), "pound": ("pounded",),
+    "ban": ("banned", "banning"), "step": ("stepped", "stepping"), "jail": ("jailed",),
+    "commit": ("committed", "committing"), "patrol": ("patrolled", "patrolling"),
+    "gun": ("gunned", "gunning"), "kidnap": ("kidnapped", "kidnapping"),
+    "control": ("controlled",), "blockade": ("blockaded",),
+}  # fmt: skip
+
+
+def inflections(lemma: str) -> set[str]:
+    """Over-generated inflected forms of an English verb or noun (for a pre-filter only)."""
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"}
+    if lemma.endswith("e"):
+        forms |= {lemma[:-1] + "ing"}
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if len(lemma) > 2 and lemma[-1] not in "aeiouwxy" and lemma[-2] in "aeiou":
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    forms |= set(_IRREGULAR.get(lemma, ()))
+    return forms
+
+
+def _options(value: str) -> frozenset[str]:
+    return frozenset(v.strip().lower() for v in value.split("|") if v.strip())
+
+
+def _children(token: Token, *deps: str) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _objects(token: Token) -> list[Token]:
+    objs = _children(token, "dobj", "nsubjpass", "attr", "dative")
+    for obj in list(objs):
+        objs.extend(c for c in obj.conjuncts)
+    return objs
+
+
+Condition = Callable[[Token, Callable[[Token], bool]], bool]
+
+
+def _condition(key: str, value: str) -> Condition:
+    opts = _options(value)
+    if key == "prep":
+        return lambda t, _: any(c.lower_ in opts for c in _children(t, "prep", "agent"))
+    if key == "prt":
+        return lambda t, _: any(c.lower_ in opts for c in _children(t, "prt", "advmod"))
+    if key == "obj":
+        return lambda t, _: any(o.lemma_.lower() in opts or o.lower_ in opts for o in _objects(t))
+    if key == "pobj":
+        return lambda t, _: any(
+            o.lemma_.lower() in opts or o.lower_ in opts
+            for p in _children(t, "prep")
+            for o in _children(p, "pobj")
+        )
+    if key == "objactor":
+        return lambda t, is_actor: any(is_actor(o) for o in _children(t, "dobj", "nsubjpass"))
+    if key == "xcomp":
+        if not opts:
+            return lambda t, _: bool(_children(t, "xcomp", "ccomp"))
+        return lambda t, _: any(c.lemma_.lower() in opts for c in _children(t, "xcomp"))
+    if key == "mod":
+        return lambda t, _: any(
+            c.lemma_.lower() in opts or c.lower_ in opts
+            for c in _children(t, "amod", "compound", "nmod", "npadvmod")
+        )
+    if key == "ccompnofuture":
+        modal = {"will", "would", "could", "might", "may", "shall", "'ll", "can"}
+        return lambda t, _: any(
+            c.dep_ == "ccomp" and not any(a.lower_ in modal for a in _children(c, "aux"))
+            for c in t.children
+        )
+    raise ResourceError(f"triggers.csv: unknown condition {key!r}")
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    """One lexicon rule: a lemma that, under its conditions, expresses an event."""
+
+    lemma: str
+    pos: str  # "V" or "N"
+    event: str
+    mode: str | None
+    cameo: str
+    when: str
+    weight: float
+    conditions: tuple[Condition, ...] = ()
+
+    def applies(self, token: Token, is_actor: Callable[[Token], bool]) -> bool:
+        return all(cond(token, is_actor) for cond in self.conditions)
+
+
+class TriggerLexicon:
+    """Trigger rules indexed by (lemma, part of speech)."""
+
+    def __init__(self, *, rules: Iterable[TriggerRule]) -> None:
+        self._rules: dict[tuple[str, str], list[TriggerRule]] = {}
+        for rule in rules:
+            self._rules.setdefault((rule.lemma, rule.pos), []).append(rule)
+        self.surface_forms: frozenset[str] = frozenset(
+            form for lemma, _ in self._rules for form in inflections(lemma)
+        )
+
+    @classmethod
+    def load(cls, *, ontology: Ontology) -> TriggerLexicon:
+        text = resources.files("detente").joinpath("data/triggers.csv").read_text("utf-8")
+        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+        rules = []
+        for n, row in enumerate(csv.DictReader(io.StringIO("\n".join(lines))), start=2):
+            if row["event"] not in PLOVER_TYPES or row["pos"] not in ("V", "N"):
+                raise ResourceError(f"triggers.csv rule {n}: bad event or pos in {row}")
+            ontology.cameo(row["cameo"])  # validates the code
+            conds = []
+            for part in filter(None, (p.strip() for p in row["when"].split(";"))):
+                key, _, value = part.partition("=")
+                conds.append(_condition(key, value))
+            rules.append(
+                TriggerRule(
+                    lemma=row["lemma"],
+                    pos=row["pos"],
+                    event=row["event"],
+                    mode=row["mode"] or None,
+                    cameo=row["cameo"],
+                    when=row["when"],
+                    weight=float(row["weight"]),
+                    conditions=tuple(conds),
+                )
+            )
+        return cls(rules=rules)
+
+    def rule_for(self, token: Token, is_actor: Callable[[Token], bool]) -> TriggerRule | None:
+        """The first rule for this token's lemma and part of speech whose conditions hold."""
+        pos = "V" if token.pos_ in ("VERB", "AUX") else "N" if token.pos_ in ("NOUN", "PROPN") else None
+        if pos is None:
+            return None
+        lemma = token.lemma_.lower()
+        rules = self._rules.get((lemma, pos)) or self._rules.get((token.lower_, pos))
+        if not rules:
+            return None
+        for rule in rules:
+            if rule.applies(token, is_actor):
+                return rule
+        return None
+
+    def may_trigger(self, word: str) -> bool:
+        """Cheap test on a lower-cased surface word (before any parse)."""
+        return word in self.surface_forms
