@@ -553,3 +553,20 @@ def test_shared_article_events_find_their_texts_beside_the_gold_file() -> None:
     assert report.n_items == len(coder.calls) == 7  # guardian-0246 has no gold events
     assert all(call["published"] for call in coder.calls)
     assert report.metrics["articles_recall"] == 0.0
+
+
+def test_accuracy_benchmark_exits_cleanly_without_shared_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "accuracy.py"
+    spec = importlib.util.spec_from_file_location("accuracy_benchmark", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "accuracy_benchmark", module)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "SHARED_DATA", tmp_path / "absent")
+    assert module.main([]) == 0
+    assert "Nothing to benchmark" in " ".join(capsys.readouterr().out.split())

@@ -768,27 +768,41 @@ def render_report(
         console.print(f"note: {note}", style="dim")
 
     if show_errors > 0 and report.errors:
-        mistakes = Table(title=f"mistakes (first {min(show_errors, len(report.errors))})")
-        mistakes.add_column("id")
-        mistakes.add_column("text", ratio=3)
-        mistakes.add_column("gold")
-        mistakes.add_column("predicted")
+        mistakes = Table(
+            title=f"mistakes (first {min(show_errors, len(report.errors))})", expand=True
+        )
+        mistakes.add_column("id", ratio=1, overflow="fold")
+        mistakes.add_column("text", ratio=4)
+        mistakes.add_column("gold", ratio=2)
+        mistakes.add_column("predicted", ratio=2)
         for mistake in report.errors[:show_errors]:
             mistakes.add_row(mistake.item_id, mistake.text, mistake.gold, mistake.predicted)
         console.print(mistakes)
 
 
 def _confusion_table(confusion: Mapping[tuple[str, str], int]) -> Any:
+    """Rows: gold type (full name); columns: predicted type (three-letter abbreviation)."""
+    from rich import box
     from rich.table import Table
 
     order = {label: i for i, label in enumerate((*m.PLOVER_TYPES, m.NONE))}
     labels = sorted(
         {label for pair in confusion for label in pair}, key=lambda x: (order.get(x, 99), x)
     )
-    table = Table(title="confusion (rows: gold, columns: predicted)")
-    table.add_column("gold \\ predicted")
+    table = Table(
+        title="confusion (rows: gold, columns: predicted)",
+        box=box.SIMPLE_HEAD,
+        padding=0,
+        pad_edge=False,
+        show_edge=False,
+        caption="  ".join(f"{_ABBREVIATIONS.get(x, x)}={x}" for x in labels),
+        caption_justify="left",
+    )
+    table.add_column("gold", no_wrap=True)
     for label in labels:
-        table.add_column(label[:4], justify="right")
+        table.add_column(
+            _ABBREVIATIONS.get(label, label), justify="right", no_wrap=True, min_width=3
+        )
     for gold in labels:
         if not any(confusion.get((gold, p)) for p in labels):
             continue
@@ -799,3 +813,14 @@ def _confusion_table(confusion: Mapping[tuple[str, str], int]) -> Any:
             cells.append(f"[bold]{text}[/bold]" if gold == predicted and count else text)
         table.add_row(gold, *cells)
     return table
+
+
+_ABBREVIATIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "AGREE": "AGR", "CONSULT": "CNS", "SUPPORT": "SUP", "CONCEDE": "CNC",
+        "COOPERATE": "COP", "AID": "AID", "RETREAT": "RET", "REQUEST": "REQ",
+        "ACCUSE": "ACC", "REJECT": "REJ", "THREATEN": "THR", "PROTEST": "PRO",
+        "SANCTION": "SAN", "MOBILIZE": "MOB", "COERCE": "COE", "ASSAULT": "ASL",
+        "NONE": "NON",
+    }
+)  # fmt: skip
