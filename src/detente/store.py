@@ -1,0 +1,776 @@
+"""The event store: articles, deduplicated events and their mentions, behind one small interface.
+
+`EventStore` is the interface the pipeline uses; `DuckDBStore` is the embedded default
+(one file, no server). `open_store(target)` picks the backend from the target, so a second
+backend plugs in here without touching ingest or the CLI. The schema is documented in
+docs/STORE.md and versioned: `MIGRATIONS` lists every change since version 1 and
+`schema_migrations` records which ones a store has had.
+
+Writes come in batches (`write_batch`): the articles, their mentions and the recomputed
+events of a batch are committed in one transaction, so a crash loses at most the batch
+in flight and never leaves half an article behind. Events are derived from mentions
+(`events` = one row per event key, fields from its most confident mention, plus counts),
+so the store's content does not depend on the order in which articles were written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from detente.dedup import DEFAULT_DEDUP, DedupRule, event_key
+from detente.errors import StoreError, StoreInUseError
+from detente.records import (
+    Actor,
+    Article,
+    Event,
+    Location,
+    Precision,
+    QuadClass,
+    Sector,
+    Trigger,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DB = "detente.duckdb"
+DB_ENV = "DETENTE_DB"
+
+Status = Literal["ok", "failed"]
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """One article as the store receives it: its metadata and the events coded from it.
+
+    A failed item (unreadable file, broken JSONL line, coder error) has status "failed",
+    the reason in `error`, and no events. `doc_id` is then the item's location.
+    """
+
+    doc_id: str
+    status: Status
+    content_hash: str | None = None
+    article: Article | None = None
+    events: tuple[Event, ...] = ()
+    coder_version: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """What the store knows of an article: enough to skip it when it has not changed."""
+
+    content_hash: str | None
+    status: Status
+
+
+@dataclass(frozen=True)
+class BatchStats:
+    """What one `write_batch` changed."""
+
+    articles: int = 0
+    mentions_added: int = 0
+    mentions_removed: int = 0
+    events_added: int = 0
+    events_removed: int = 0
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """A filter on stored events. Codes match a country ("PAK") or a code prefix ("PAKGOV")."""
+
+    actor: str | None = None
+    recipient: str | None = None
+    event_type: str | None = None  # PLOVER type ("CONSULT") or CAMEO code prefix ("04")
+    since: dt.date | None = None
+    until: dt.date | None = None
+    source: str | None = None
+    limit: int | None = None
+    evidence: bool = False  # also load every mention (article, sentence) of each event
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One report of an event: the article and sentence it was coded from."""
+
+    doc_id: str
+    source: str | None
+    sentence_index: int
+    sentence: str
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "sentence_index": self.sentence_index,
+            "sentence": self.sentence,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One real-world event: the record of its most confident mention, plus counts.
+
+    `event.event_id` is the event key (see dedup.py), `event.doc_id` the article of the
+    representative mention.
+    """
+
+    event: Event
+    num_mentions: int
+    num_articles: int
+    num_sources: int
+    mentions: tuple[Mention, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        record = self.event.to_dict()
+        record["num_mentions"] = self.num_mentions
+        record["num_articles"] = self.num_articles
+        record["num_sources"] = self.num_sources
+        if self.mentions:
+            record["mentions"] = [m.to_dict() for m in self.mentions]
+        return record
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    """Counts of what a store holds."""
+
+    articles_ok: int
+    articles_failed: int
+    events: int
+    mentions: int
+    schema_version: int
+    dedup: str
+
+
+# --------------------------------------------------------------------------- interface
+
+
+class EventStore(Protocol):
+    """What ingest and the CLI need from a store. Implementations must be context managers."""
+
+    location: str
+
+    def article_states(self) -> dict[str, ArticleState]: ...
+
+    def write_batch(self, results: Sequence[ArticleResult]) -> BatchStats: ...
+
+    def events(self, query: EventQuery) -> list[StoredEvent]: ...
+
+    def summary(self) -> StoreSummary: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> EventStore: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def default_target() -> str:
+    """The store used when none is given: $DETENTE_DB, else ./detente.duckdb."""
+    return os.environ.get(DB_ENV) or DEFAULT_DB
+
+
+def open_store(
+    target: str | Path | None = None,
+    *,
+    read_only: bool = False,
+    dedup: DedupRule | None = None,
+) -> EventStore:
+    """Open (creating and migrating when writable) the store at `target`.
+
+    `target` is a path to a DuckDB file, optionally written `duckdb:PATH`. `dedup` is
+    the rule for a new store; an existing store keeps the rule it was created with, and
+    asking for another one is an error (mixing rules would count events inconsistently).
+    """
+    text = str(target) if target is not None else default_target()
+    scheme, sep, rest = text.partition(":")
+    if sep and scheme == "duckdb":
+        text = rest.removeprefix("//")
+    elif sep and len(scheme) > 1 and "/" not in scheme and "\\" not in scheme:
+        raise StoreError(
+            f"unknown store backend {scheme!r} in {text!r}: give a DuckDB file path "
+            "(e.g. --db events.duckdb)"
+        )
+    return DuckDBStore(Path(text), read_only=read_only, dedup=dedup)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: applied once, in order, inside a transaction."""
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+_EVENT_COLUMNS = """
+    event VARCHAR NOT NULL,
+    mode VARCHAR,
+    context VARCHAR[] NOT NULL,
+    cameo VARCHAR NOT NULL,
+    goldstein DOUBLE NOT NULL,
+    quad_class INTEGER NOT NULL,
+    actor_text VARCHAR NOT NULL,
+    actor_name VARCHAR,
+    actor_country VARCHAR,
+    actor_sector VARCHAR,
+    actor_code VARCHAR,
+    recipient_text VARCHAR,
+    recipient_name VARCHAR,
+    recipient_country VARCHAR,
+    recipient_sector VARCHAR,
+    recipient_code VARCHAR,
+    date VARCHAR,
+    date_precision VARCHAR,
+    date_start DATE,
+    date_end DATE,
+    location_name VARCHAR,
+    location_country VARCHAR,
+    location_lat DOUBLE,
+    location_lon DOUBLE,
+    sentence_index INTEGER NOT NULL,
+    sentence VARCHAR NOT NULL,
+    trigger_text VARCHAR NOT NULL,
+    trigger_start INTEGER NOT NULL,
+    trigger_end INTEGER NOT NULL,
+    confidence DOUBLE NOT NULL,
+    coder_version VARCHAR NOT NULL
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "articles, events, mentions, store_meta",
+        (
+            """CREATE TABLE store_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)""",
+            """CREATE TABLE articles (
+                doc_id VARCHAR PRIMARY KEY,
+                url VARCHAR,
+                title VARCHAR,
+                source VARCHAR,
+                published DATE,
+                content_hash VARCHAR,
+                coder_version VARCHAR,
+                status VARCHAR NOT NULL,
+                error VARCHAR,
+                num_mentions INTEGER NOT NULL,
+                ingested_at TIMESTAMP NOT NULL
+            )""",
+            f"""CREATE TABLE mentions (
+                mention_id VARCHAR NOT NULL,
+                event_key VARCHAR NOT NULL,
+                doc_id VARCHAR NOT NULL,
+                ordinal INTEGER NOT NULL,
+                {_EVENT_COLUMNS}
+            )""",
+            "CREATE INDEX mentions_doc ON mentions (doc_id)",
+            "CREATE INDEX mentions_key ON mentions (event_key)",
+            f"""CREATE TABLE events (
+                event_id VARCHAR PRIMARY KEY,
+                doc_id VARCHAR NOT NULL,
+                {_EVENT_COLUMNS},
+                num_mentions INTEGER NOT NULL,
+                num_articles INTEGER NOT NULL,
+                num_sources INTEGER NOT NULL
+            )""",
+        ),
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+_EVENT_FIELDS = tuple(
+    line.strip().split()[0] for line in _EVENT_COLUMNS.strip().splitlines() if line.strip()
+)
+_MENTION_FIELDS = ("mention_id", "event_key", "doc_id", "ordinal", *_EVENT_FIELDS)
+_ARTICLE_FIELDS = (
+    "doc_id",
+    "url",
+    "title",
+    "source",
+    "published",
+    "content_hash",
+    "coder_version",
+    "status",
+    "error",
+    "num_mentions",
+    "ingested_at",
+)
+_ROWS_PER_INSERT = 200
+
+
+def _date_span(value: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day covered by "YYYY-MM-DD", "YYYY-MM" or "YYYY" (None when unparsable)."""
+    if not value:
+        return None, None
+    try:
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 3:
+            day = dt.date(*parts)
+            return day, day
+        if len(parts) == 2:
+            first = dt.date(parts[0], parts[1], 1)
+            nxt = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+            return first, nxt - dt.timedelta(days=1)
+        if len(parts) == 1:
+            return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+    except ValueError:
+        pass
+    logger.warning("event date %r is not YYYY-MM-DD, YYYY-MM or YYYY; it will not match --since/--until", value)
+    return None, None
+
+
+def _actor_columns(actor: Actor | None) -> list[Any]:
+    if actor is None:
+        return [None] * 5
+    return [
+        actor.text,
+        actor.name,
+        actor.country,
+        actor.sector.value if actor.sector else None,
+        actor.code,
+    ]
+
+
+def _mention_row(key: str, ordinal: int, event: Event) -> list[Any]:
+    start, end = _date_span(event.date)
+    loc = event.location
+    return [
+        event.event_id,
+        key,
+        event.doc_id,
+        ordinal,
+        event.event,
+        event.mode,
+        list(event.context),
+        event.cameo,
+        float(event.goldstein),
+        int(event.quad_class),
+        *_actor_columns(event.actor),
+        *_actor_columns(event.recipient),
+        event.date,
+        event.date_precision.value if event.date_precision else None,
+        start,
+        end,
+        loc.name if loc else None,
+        loc.country if loc else None,
+        loc.lat if loc else None,
+        loc.lon if loc else None,
+        event.sentence_index,
+        event.sentence,
+        event.trigger.text,
+        event.trigger.start,
+        event.trigger.end,
+        float(event.confidence),
+        event.coder_version,
+    ]
+
+
+def _row_actor(row: dict[str, Any], prefix: str) -> Actor | None:
+    text = row[f"{prefix}_text"]
+    if text is None:
+        return None
+    sector = row[f"{prefix}_sector"]
+    return Actor(
+        text=text,
+        name=row[f"{prefix}_name"],
+        country=row[f"{prefix}_country"],
+        sector=Sector(sector) if sector else None,
+        code=row[f"{prefix}_code"],
+    )
+
+
+def _row_event(row: dict[str, Any]) -> Event:
+    loc = None
+    if row["location_name"] is not None:
+        loc = Location(
+            name=row["location_name"],
+            country=row["location_country"],
+            lat=row["location_lat"],
+            lon=row["location_lon"],
+        )
+    actor = _row_actor(row, "actor")
+    assert actor is not None  # actor_text is NOT NULL
+    return Event(
+        event_id=row["event_id"],
+        doc_id=row["doc_id"],
+        event=row["event"],
+        mode=row["mode"],
+        context=tuple(row["context"] or ()),
+        cameo=row["cameo"],
+        goldstein=row["goldstein"],
+        quad_class=QuadClass(row["quad_class"]),
+        actor=actor,
+        recipient=_row_actor(row, "recipient"),
+        date=row["date"],
+        date_precision=Precision(row["date_precision"]) if row["date_precision"] else None,
+        location=loc,
+        sentence_index=row["sentence_index"],
+        sentence=row["sentence"],
+        trigger=Trigger(row["trigger_text"], row["trigger_start"], row["trigger_end"]),
+        confidence=row["confidence"],
+        coder_version=row["coder_version"],
+    )
+
+
+# --------------------------------------------------------------------------- DuckDB
+
+
+class DuckDBStore:
+    """The embedded default store: one DuckDB file, one writing process at a time."""
+
+    def __init__(self, path: Path, *, read_only: bool = False, dedup: DedupRule | None = None) -> None:
+        import duckdb
+
+        self.location = str(path)
+        self.read_only = read_only
+        if read_only and not path.exists():
+            raise StoreError(f"no event store at {path}: run `detente ingest PATH --db {path}` first")
+        if not read_only and path.parent and not path.parent.exists():
+            raise StoreError(f"cannot create store {path}: folder {path.parent} does not exist")
+        try:
+            self._con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as err:
+            message = str(err)
+            if "lock" in message.lower():
+                match = re.search(r"PID (\d+)", message)
+                pid = match.group(1) if match else "unknown"
+                raise StoreInUseError(
+                    f"store {path} is in use by another detente process (pid {pid}) "
+                    "— wait for it to finish or use another --db"
+                ) from None
+            raise StoreError(f"cannot open store {path}: {message}") from None
+        except duckdb.Error as err:
+            raise StoreError(
+                f"cannot open store {path}: {err} — is it a DuckDB file written by detente?"
+            ) from None
+        try:
+            self.dedup = self._prepare(dedup)
+        except BaseException:
+            self._con.close()
+            raise
+
+    # -- setup
+
+    def _schema_version(self) -> int:
+        exists = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return 0
+        row = self._con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _prepare(self, dedup: DedupRule | None) -> DedupRule:
+        version = self._schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.location} has schema version {version}, newer than this detente "
+                f"knows ({SCHEMA_VERSION}): upgrade detente"
+            )
+        if version < SCHEMA_VERSION:
+            if self.read_only:
+                raise StoreError(
+                    f"store {self.location} has schema version {version}, older than {SCHEMA_VERSION}: "
+                    "run `detente ingest` on it once to upgrade it"
+                )
+            self._migrate(version, dedup or DedupRule.parse(DEFAULT_DEDUP))
+        row = self._con.execute("SELECT value FROM store_meta WHERE key = 'dedup'").fetchone()
+        stored = DedupRule.parse(row[0]) if row else DedupRule.parse(DEFAULT_DEDUP)
+        if dedup is not None and dedup.spec != stored.spec:
+            raise StoreError(
+                f"store {self.location} counts events with the dedup rule {stored.spec!r}, "
+                f"not {dedup.spec!r}: use --dedup {stored.spec} or another --db"
+            )
+        return stored
+
+    def _migrate(self, current: int, dedup: DedupRule) -> None:
+        con = self._con
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+        for migration in MIGRATIONS:
+            if migration.version <= current:
+                continue
+            logger.info("store %s: applying schema migration %d (%s)", self.location, migration.version, migration.description)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for statement in migration.statements:
+                    con.execute(statement)
+                if migration.version == 1:
+                    con.execute("INSERT INTO store_meta VALUES ('dedup', ?)", [dedup.spec])
+                con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    [migration.version, migration.description, _now()],
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    # -- context manager
+
+    def __enter__(self) -> DuckDBStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    # -- reading
+
+    def article_states(self) -> dict[str, ArticleState]:
+        rows = self._con.execute("SELECT doc_id, content_hash, status FROM articles").fetchall()
+        return {doc_id: ArticleState(h, status) for doc_id, h, status in rows}
+
+    def summary(self) -> StoreSummary:
+        one = self._con.execute(
+            """SELECT
+                (SELECT count(*) FROM articles WHERE status = 'ok'),
+                (SELECT count(*) FROM articles WHERE status = 'failed'),
+                (SELECT count(*) FROM events),
+                (SELECT count(*) FROM mentions)"""
+        ).fetchone()
+        assert one is not None
+        return StoreSummary(
+            articles_ok=one[0],
+            articles_failed=one[1],
+            events=one[2],
+            mentions=one[3],
+            schema_version=self._schema_version(),
+            dedup=self.dedup.spec,
+        )
+
+    def events(self, query: EventQuery) -> list[StoredEvent]:
+        where: list[str] = []
+        params: list[Any] = []
+        for prefix, value in (("actor", query.actor), ("recipient", query.recipient)):
+            if value:
+                code = value.strip().upper()
+                where.append(f"({prefix}_country = ? OR starts_with({prefix}_code, ?))")
+                params += [code, code]
+        if query.event_type:
+            kind = query.event_type.strip()
+            if kind.isdigit():
+                where.append("starts_with(cameo, ?)")
+            else:
+                where.append("event = ?")
+                kind = kind.upper()
+            params.append(kind)
+        if query.since:
+            where.append("date_end >= ?")
+            params.append(query.since)
+        if query.until:
+            where.append("date_start <= ?")
+            params.append(query.until)
+        if query.source:
+            where.append(
+                "event_id IN (SELECT m.event_key FROM mentions m JOIN articles a ON a.doc_id = m.doc_id"
+                " WHERE lower(a.source) = lower(?))"
+            )
+            params.append(query.source)
+        sql = "SELECT * FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY date_start NULLS LAST, date, event, actor_code, recipient_code, event_id"
+        if query.limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(query.limit))
+        cursor = self._con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        mentions = self._mentions([r["event_id"] for r in rows]) if query.evidence else {}
+        return [
+            StoredEvent(
+                event=_row_event(r),
+                num_mentions=r["num_mentions"],
+                num_articles=r["num_articles"],
+                num_sources=r["num_sources"],
+                mentions=tuple(mentions.get(r["event_id"], ())),
+            )
+            for r in rows
+        ]
+
+    def _mentions(self, keys: list[str]) -> dict[str, list[Mention]]:
+        if not keys:
+            return {}
+        rows = self._con.execute(
+            """SELECT m.event_key, m.doc_id, a.source, m.sentence_index, m.sentence, m.confidence
+               FROM mentions m JOIN articles a ON a.doc_id = m.doc_id
+               WHERE m.event_key IN (SELECT unnest(?::VARCHAR[]))
+               ORDER BY m.event_key, m.confidence DESC, m.doc_id, m.sentence_index, m.mention_id""",
+            [keys],
+        ).fetchall()
+        out: dict[str, list[Mention]] = {}
+        for key, doc_id, source, index, sentence, confidence in rows:
+            out.setdefault(key, []).append(Mention(doc_id, source, index, sentence, confidence))
+        return out
+
+    # -- writing
+
+    def write_batch(self, results: Sequence[ArticleResult]) -> BatchStats:
+        """Store a batch of articles with their events, all or nothing."""
+        if self.read_only:
+            raise StoreError(f"store {self.location} was opened read-only")
+        if not results:
+            return BatchStats()
+        import duckdb
+
+        con = self._con
+        try:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                stats = self._write(results)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        except duckdb.Error as err:
+            raise StoreError(f"cannot write to store {self.location}: {err}") from None
+        return stats
+
+    def _write(self, results: Sequence[ArticleResult]) -> BatchStats:
+        con = self._con
+        # keep the last result of a doc_id that occurs more than once in the batch
+        latest: dict[str, ArticleResult] = {}
+        for result in results:
+            latest.pop(result.doc_id, None)
+            latest[result.doc_id] = result
+        doc_ids = list(latest)
+        old_keys = {
+            key
+            for (key,) in con.execute(
+                "SELECT DISTINCT event_key FROM mentions WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                [doc_ids],
+            ).fetchall()
+        }
+        removed_row = con.execute(
+            "SELECT count(*) FROM mentions WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids]
+        ).fetchone()
+        removed = removed_row[0] if removed_row else 0
+        con.execute("DELETE FROM mentions WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids])
+        con.execute("DELETE FROM articles WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids])
+
+        now = _now()
+        article_rows: list[list[Any]] = []
+        mention_rows: list[list[Any]] = []
+        new_keys: set[str] = set()
+        for result in latest.values():
+            art = result.article
+            seen_ids: set[str] = set()
+            ordinal = 0
+            for event in result.events if result.status == "ok" else ():
+                if event.event_id in seen_ids:
+                    logger.warning("article %s: event id %s given twice; keeping the first", result.doc_id, event.event_id)
+                    continue
+                seen_ids.add(event.event_id)
+                if event.doc_id != result.doc_id:
+                    event = _with_doc_id(event, result.doc_id)
+                key = event_key(event, self.dedup)
+                new_keys.add(key)
+                mention_rows.append(_mention_row(key, ordinal, event))
+                ordinal += 1
+            article_rows.append(
+                [
+                    result.doc_id,
+                    art.url if art else None,
+                    art.title if art else None,
+                    art.source if art else None,
+                    art.published if art else None,
+                    result.content_hash,
+                    result.coder_version,
+                    result.status,
+                    result.error,
+                    ordinal,
+                    now,
+                ]
+            )
+        self._insert("articles", _ARTICLE_FIELDS, article_rows)
+        self._insert("mentions", _MENTION_FIELDS, mention_rows)
+
+        affected = sorted(old_keys | new_keys)
+        before = self._existing_events(affected)
+        self._recompute_events(affected)
+        after = self._existing_events(affected)
+        return BatchStats(
+            articles=len(latest),
+            mentions_added=len(mention_rows),
+            mentions_removed=removed,
+            events_added=len(after - before),
+            events_removed=len(before - after),
+        )
+
+    def _existing_events(self, keys: list[str]) -> set[str]:
+        if not keys:
+            return set()
+        rows = self._con.execute(
+            "SELECT event_id FROM events WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [keys]
+        ).fetchall()
+        return {key for (key,) in rows}
+
+    def _insert(self, table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
+        if not rows:
+            return
+        placeholder = "(" + ", ".join("?" for _ in columns) + ")"
+        column_list = ", ".join(columns)
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            sql = f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join(placeholder for _ in chunk)
+            self._con.execute(sql, [value for row in chunk for value in row])
+
+    def _recompute_events(self, keys: Iterable[str]) -> None:
+        """Rebuild the `events` rows of `keys` from their mentions (none left: row removed)."""
+        keys = list(keys)
+        if not keys:
+            return
+        con = self._con
+        con.execute("DELETE FROM events WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [keys])
+        fields = ", ".join(f"r.{name}" for name in _EVENT_FIELDS)
+        con.execute(
+            f"""INSERT INTO events
+            SELECT r.event_key AS event_id, r.doc_id, {fields},
+                   c.num_mentions, c.num_articles, c.num_sources
+            FROM (
+                SELECT m.*, row_number() OVER (
+                    PARTITION BY m.event_key
+                    ORDER BY m.confidence DESC, m.doc_id, m.sentence_index, m.mention_id
+                ) AS rank
+                FROM mentions m WHERE m.event_key IN (SELECT unnest(?::VARCHAR[]))
+            ) r
+            JOIN (
+                SELECT m.event_key,
+                       count(*) AS num_mentions,
+                       count(DISTINCT m.doc_id) AS num_articles,
+                       count(DISTINCT coalesce(a.source, 'article:' || m.doc_id)) AS num_sources
+                FROM mentions m JOIN articles a ON a.doc_id = m.doc_id
+                WHERE m.event_key IN (SELECT unnest(?::VARCHAR[]))
+                GROUP BY m.event_key
+            ) c ON c.event_key = r.event_key
+            WHERE r.rank = 1""",
+            [keys, keys],
+        )
+
+
+def _with_doc_id(event: Event, doc_id: str) -> Event:
+    return replace(event, doc_id=doc_id)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -1,0 +1,276 @@
+"""The DuckDB event store: schema, batches, dedup, replacement, queries, locking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fake_coder import make_event
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from detente.dedup import DedupRule, event_key
+from detente.errors import StoreError, StoreInUseError
+from detente.records import Article
+from detente.store import (
+    SCHEMA_VERSION,
+    ArticleResult,
+    EventQuery,
+    open_store,
+)
+
+
+def ok(doc_id: str, *events, source: str | None = "Wire", content_hash: str = "h1") -> ArticleResult:
+    article = Article(doc_id=doc_id, text="...", published=dt.date(2020, 1, 21), source=source)
+    return ArticleResult(
+        doc_id=doc_id,
+        status="ok",
+        content_hash=content_hash,
+        article=article,
+        events=tuple(events),
+        coder_version="fake 1.0",
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "events.duckdb"
+
+
+def test_new_store_has_versioned_schema(db: Path) -> None:
+    with open_store(db) as store:
+        summary = store.summary()
+    assert summary.schema_version == SCHEMA_VERSION == 1
+    assert summary.dedup == "actor,date,event,mode,recipient"
+    assert (summary.articles_ok, summary.events, summary.mentions) == (0, 0, 0)
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    versions = con.execute("SELECT version FROM schema_migrations").fetchall()
+    con.close()
+    assert {"articles", "events", "mentions", "schema_migrations", "store_meta"} <= tables
+    assert versions == [(1,)]
+
+
+def test_two_articles_reporting_one_call_make_one_event_with_two_mentions(db: Path) -> None:
+    a = make_event("seed", "PAK", "RUS", sentence="Qureshi called Lavrov.", confidence=0.8)
+    b = make_event("second", "PAK", "RUS", sentence="Pakistan's FM phoned Lavrov.", confidence=0.9)
+    with open_store(db) as store:
+        stats = store.write_batch([ok("seed", a, source="Arab News"), ok("second", b, source="Dawn")])
+        (event,) = store.events(EventQuery(evidence=True))
+    assert (stats.mentions_added, stats.events_added) == (2, 1)
+    assert (event.num_mentions, event.num_articles, event.num_sources) == (2, 2, 2)
+    assert event.event.event == "CONSULT" and event.event.actor.code == "PAKGOV"
+    assert event.event.recipient is not None and event.event.recipient.code == "RUSGOV"
+    # the representative is the most confident mention; all mentions are kept as evidence
+    assert event.event.doc_id == "second"
+    assert [m.doc_id for m in event.mentions] == ["second", "seed"]
+    assert event.event.event_id == event_key(a, DedupRule())
+
+
+def test_different_day_or_mode_stays_separate(db: Path) -> None:
+    with open_store(db) as store:
+        store.write_batch(
+            [
+                ok("a", make_event("a", "PAK", "RUS", date="2020-01-10")),
+                ok("b", make_event("b", "PAK", "RUS", date="2020-01-11")),
+                ok("c", make_event("c", "PAK", "RUS", date="2020-01-10", mode="visit")),
+                ok("d", make_event("d", "RUS", "PAK", date="2020-01-10")),
+            ]
+        )
+        assert store.summary().events == 4
+
+
+def test_monthly_rule_merges_days_and_store_keeps_its_rule(db: Path) -> None:
+    rule = DedupRule.parse("actor, recipient, event, month")
+    with open_store(db, dedup=rule) as store:
+        store.write_batch(
+            [
+                ok("a", make_event("a", "PAK", "RUS", date="2020-01-10")),
+                ok("b", make_event("b", "PAK", "RUS", date="2020-01-28", mode="visit")),
+            ]
+        )
+        assert store.summary().events == 1
+    with open_store(db) as store:  # no rule given: the stored one is used
+        assert store.dedup == rule
+    with pytest.raises(StoreError, match="dedup rule"):
+        open_store(db, dedup=DedupRule())
+
+
+def test_unknown_dedup_field_is_an_error() -> None:
+    with pytest.raises(StoreError, match="unknown dedup field"):
+        DedupRule.parse("actor,weather")
+
+
+def test_undated_events_do_not_merge_across_articles(db: Path) -> None:
+    with open_store(db) as store:
+        store.write_batch(
+            [
+                ok("a", make_event("a", "PAK", "RUS", date=None)),
+                ok("b", make_event("b", "PAK", "RUS", date=None)),
+            ]
+        )
+        assert store.summary().events == 2
+
+
+def test_changed_article_replaces_its_mentions_and_recounts(db: Path) -> None:
+    with open_store(db) as store:
+        store.write_batch(
+            [
+                ok("a", make_event("a", "PAK", "RUS")),
+                ok("b", make_event("b", "PAK", "RUS"), make_event("b", "USA", "IRN", event="ACCUSE", sentence_index=2)),
+            ]
+        )
+        assert store.summary().events == 2
+        # b is corrected: it no longer reports the call, only the accusation
+        stats = store.write_batch(
+            [ok("b", make_event("b", "USA", "IRN", event="ACCUSE", sentence_index=3), content_hash="h2")]
+        )
+        events = {e.event.event: e for e in store.events(EventQuery())}
+        assert store.article_states()["b"].content_hash == "h2"
+    assert (stats.mentions_removed, stats.mentions_added) == (2, 1)
+    assert (stats.events_added, stats.events_removed) == (0, 0)
+    assert events["CONSULT"].num_mentions == 1 and events["CONSULT"].event.doc_id == "a"
+    assert events["ACCUSE"].event.sentence_index == 3
+
+
+def test_event_disappears_when_its_last_mention_goes(db: Path) -> None:
+    with open_store(db) as store:
+        store.write_batch([ok("a", make_event("a", "PAK", "RUS"))])
+        stats = store.write_batch([ok("a", content_hash="h2")])
+        assert store.summary().events == 0
+    assert stats.events_removed == 1
+
+
+def test_failed_items_are_recorded_with_their_reason(db: Path) -> None:
+    with open_store(db) as store:
+        store.write_batch([ArticleResult(doc_id="x.pdf", status="failed", error="x.pdf is not text")])
+        states = store.article_states()
+        assert store.summary().articles_failed == 1
+    assert states["x.pdf"].status == "failed"
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT error FROM articles").fetchall() == [("x.pdf is not text",)]
+    con.close()
+
+
+def test_failed_batch_leaves_nothing_behind(db: Path) -> None:
+    good = make_event("b", "PAK", "RUS")
+    bad = replace(good, actor=replace(good.actor, text=None))  # violates NOT NULL in the insert
+    with open_store(db) as store:
+        with pytest.raises(StoreError, match="cannot write"):
+            store.write_batch([ok("a", make_event("a", "PAK", "RUS")), ok("b", bad)])
+        assert store.article_states() == {}
+        assert store.summary().mentions == 0
+
+
+def test_queries_filter_with_parameters(db: Path) -> None:
+    with open_store(db) as store:
+        store.write_batch(
+            [
+                ok("a", make_event("a", "PAK", "RUS", date="2020-01-10"), source="Arab News"),
+                ok("b", make_event("b", "USA", "IRN", event="ACCUSE", cameo="112", date="2020-02-03"), source="Guardian"),
+                ok("c", make_event("c", "RUS", "PAK", date="2020-03")),
+            ]
+        )
+
+        def kinds(**kw) -> list[str]:
+            return [f"{e.event.actor.country}>{e.event.event}" for e in store.events(EventQuery(**kw))]
+
+        assert kinds(actor="PAK") == ["PAK>CONSULT"]
+        assert kinds(actor="PAKGOV", recipient="rus") == ["PAK>CONSULT"]
+        assert kinds(event_type="accuse") == ["USA>ACCUSE"]
+        assert kinds(event_type="04") == ["PAK>CONSULT", "RUS>CONSULT"]
+        assert kinds(since=dt.date(2020, 2, 1)) == ["USA>ACCUSE", "RUS>CONSULT"]
+        assert kinds(until=dt.date(2020, 3, 1)) == ["PAK>CONSULT", "USA>ACCUSE", "RUS>CONSULT"]
+        assert kinds(until=dt.date(2020, 2, 29)) == ["PAK>CONSULT", "USA>ACCUSE"]
+        assert kinds(source="guardian") == ["USA>ACCUSE"]
+        assert kinds(limit=1) == ["PAK>CONSULT"]
+        assert kinds(actor="X' OR 1=1 --") == []
+
+
+def test_read_only_store_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no event store"):
+        open_store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_unknown_backend_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="unknown store backend"):
+        open_store("postgres://localhost/events")
+    with open_store(f"duckdb:{tmp_path / 'x.duckdb'}") as store:
+        assert store.summary().events == 0
+
+
+def test_newer_schema_is_refused(db: Path) -> None:
+    open_store(db).close()
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO schema_migrations VALUES (99, 'future', now())")
+    con.close()
+    with pytest.raises(StoreError, match="upgrade detente"):
+        open_store(db)
+
+
+def test_second_process_gets_store_in_use(db: Path) -> None:
+    with open_store(db):
+        code = (
+            "import sys\n"
+            "from detente.store import open_store\n"
+            "from detente.errors import StoreInUseError\n"
+            "try:\n"
+            f"    open_store({str(db)!r})\n"
+            "except StoreInUseError as err:\n"
+            "    print(err); sys.exit(3)\n"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3, proc.stderr
+    assert "is in use by another detente process" in proc.stdout
+    assert "use another --db" in proc.stdout
+    assert issubclass(StoreInUseError, StoreError)
+
+
+_docs = st.sampled_from(["a", "b", "c"])
+_countries = st.sampled_from(["PAK", "RUS", "USA"])
+_dates = st.sampled_from(["2020-01-10", "2020-01-11", None])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    writes=st.lists(
+        st.tuples(_docs, st.lists(st.tuples(_countries, _countries, _dates), max_size=3)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_counts_equal_a_rebuild_from_the_final_articles(tmp_path: Path, writes) -> None:
+    """Writing articles one after another (with replacements) ends where writing the final
+    versions once would: events are a pure function of the current mentions."""
+    final: dict[str, ArticleResult] = {}
+    results = []
+    for version, (doc, triples) in enumerate(writes):
+        events = [
+            make_event(doc, a, r, date=d, sentence_index=i, start=version * 100 + i)
+            for i, (a, r, d) in enumerate(triples)
+        ]
+        result = ok(doc, *events, content_hash=f"v{version}")
+        results.append(result)
+        final[doc] = result
+    path = tmp_path / f"p{abs(hash(repr(writes)))}.duckdb"
+    rebuilt = tmp_path / f"r{abs(hash(repr(writes)))}.duckdb"
+    with open_store(path) as store:
+        for result in results:
+            store.write_batch([result])
+        incremental = [e.to_dict() for e in store.events(EventQuery())]
+    with open_store(rebuilt) as store:
+        store.write_batch(list(final.values()))
+        clean = [e.to_dict() for e in store.events(EventQuery())]
+    assert incremental == clean
+    path.unlink()
+    rebuilt.unlink()
