@@ -103,9 +103,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def run_set(dev_set: DevSet, coder: Any, limit: int | None, console: Console) -> tuple[
-    EvaluationReport, float
-]:
+def run_set(
+    dev_set: DevSet, coder: Any, limit: int | None, console: Console
+) -> tuple[EvaluationReport, float]:
     path = SHARED_DATA / dev_set.relative_path
     with Progress(
         TextColumn(dev_set.name),

@@ -74,9 +74,14 @@ _PRECISION_LENGTH = {"year": 4, "month": 7, "day": 10}
 class ActorLike(Protocol):
     """What the country key needs from an actor (detente.records.Actor fits)."""
 
-    country: str | None
-    sector: Any
-    code: str | None
+    @property
+    def country(self) -> str | None: ...
+
+    @property
+    def sector(self) -> Any: ...
+
+    @property
+    def code(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -223,7 +228,7 @@ def typed_scores(pairs: Iterable[tuple[str, str]], none: str = NONE) -> Scores:
 
 
 def date_precision_of(value: str) -> str:
-    """"day", "month" or "year" for a date written YYYY-MM-DD, YYYY-MM or YYYY."""
+    """The precision of a date written YYYY-MM-DD, YYYY-MM or YYYY: day, month or year."""
     length = len(value.strip())
     if length >= 10:
         return "day"

@@ -176,22 +176,25 @@ def _kind_of_records(records: Sequence[Mapping[str, Any]]) -> str | None:
 
 def detect_kind(path: Path) -> str:
     """Which gold format a file holds: "plover_gsr", "synthetic", "sentences" or "articles"."""
-    records = _read_records(Path(path))
+    return _detected_kind(_read_records(Path(path)), Path(path))
+
+
+def _detected_kind(records: Sequence[Mapping[str, Any]], path: Path) -> str:
     kind = _kind_of_records(records)
-    if kind is None and records and {"id", "text"} <= records[0].keys():
+    if kind is not None:
+        return kind
+    if records and {"id", "text"} <= records[0].keys():
         raise EvaluationError(
             f"{path}: looks like article texts without labels; pass the gold events file "
             "as the path and this file with articles=... (--articles on the command line)"
         )
-    if kind is None:
-        raise EvaluationError(
-            f"{path}: not a gold format detente knows; expected PLOVER gold-standard "
-            "records (text, event, source, target), synthetic stories (CSV: id, title, "
-            "text, event), labelled sentences (text, event, actor_country, "
-            "recipient_country) or article events (article, event, actor, recipient, "
-            "date); name the format with kind=... if the columns are right"
-        )
-    return kind
+    raise EvaluationError(
+        f"{path}: not a gold format detente knows; expected PLOVER gold-standard "
+        "records (text, event, source, target), synthetic stories (CSV: id, title, "
+        "text, event), labelled sentences (text, event, actor_country, "
+        "recipient_country) or article events (article, event, actor, recipient, "
+        "date); name the format with kind=... if the columns are right"
+    )
 
 
 def _require(records: Sequence[Mapping[str, Any]], fields: Sequence[str], path: Path) -> None:
@@ -249,7 +252,10 @@ def _tick(progress: Progress | None, done: int, total: int) -> None:
 
 
 def _evaluate_plover_gsr(
-    records: list[dict[str, Any]], path: Path, coder: EventCoder, progress: Progress | None,
+    records: list[dict[str, Any]],
+    path: Path,
+    coder: EventCoder,
+    progress: Progress | None,
     keep_errors: int,
 ) -> EvaluationReport:
     _require(records, ("text", "event"), path)
@@ -286,8 +292,8 @@ def _evaluate_plover_gsr(
 
         wrong = (
             gold != _type_of(top)
-            or (sources and not actor_ok)
-            or (targets and not recipient_ok)
+            or bool(sources and not actor_ok)
+            or bool(targets and not recipient_ok)
         )
         if wrong and len(errors) < keep_errors:
             errors.append(
@@ -332,12 +338,18 @@ def _evaluate_plover_gsr(
         },
         notes=(
             "Each sentence is scored on its highest-confidence event; no event counts as wrong.",
-            "PLOVER 0.5 names are mapped: DEMAND=REQUEST, DISAPPROVE and INVESTIGATE=ACCUSE, "
-            "FIGHT=ASSAULT.",
-            "Actor (recipient) country is right when the top event's actor (recipient) has "
-            "the country of any gold source (target); every IGO code counts as 'IGO'.",
-            "'Of all' divides by sentences with a gold actor (recipient); '(items with an "
-            "event)' only by those where the coder found an event.",
+            (
+                "PLOVER 0.5 names are mapped: DEMAND=REQUEST, DISAPPROVE and INVESTIGATE=ACCUSE, "
+                "FIGHT=ASSAULT."
+            ),
+            (
+                "Actor (recipient) country is right when the top event's actor (recipient) has "
+                "the country of any gold source (target); every IGO code counts as 'IGO'."
+            ),
+            (
+                "'Of all' divides by sentences with a gold actor (recipient); '(items with an "
+                "event)' only by those where the coder found an event."
+            ),
         ),
     )
 
@@ -351,7 +363,10 @@ def _gold_keys(actors: Any) -> frozenset[str]:
 
 
 def _evaluate_synthetic(
-    records: list[dict[str, Any]], path: Path, coder: EventCoder, progress: Progress | None,
+    records: list[dict[str, Any]],
+    path: Path,
+    coder: EventCoder,
+    progress: Progress | None,
     keep_errors: int,
 ) -> EvaluationReport:
     _require(records, ("text", "event"), path)
@@ -407,8 +422,10 @@ def _evaluate_synthetic(
             "mode_correct": mode_hit,
         },
         notes=(
-            "Each story is scored on its headline event (highest confidence); a story with "
-            "no event is predicted NONE and is a miss for its true type.",
+            (
+                "Each story is scored on its headline event (highest confidence); a story with "
+                "no event is predicted NONE and is a miss for its true type."
+            ),
             "Macro-F1 averages the PLOVER types present in the gold labels or predictions.",
             "Titles are passed to the coder as they are, template placeholders included.",
         ),
@@ -416,7 +433,10 @@ def _evaluate_synthetic(
 
 
 def _evaluate_sentences(
-    records: list[dict[str, Any]], path: Path, coder: EventCoder, progress: Progress | None,
+    records: list[dict[str, Any]],
+    path: Path,
+    coder: EventCoder,
+    progress: Progress | None,
     keep_errors: int,
 ) -> EvaluationReport:
     _require(records, ("text", "event"), path)
@@ -498,10 +518,14 @@ def _evaluate_sentences(
         },
         notes=(
             "Predicted = type of the sentence's highest-confidence event, or NONE.",
-            "TP: predicted type = gold type; FP: any other predicted event (including false "
-            "alarms on NONE sentences); FN: a gold event not matched.",
-            "Country accuracy counts sentences with the right event type and a gold country; "
-            "organisation codes (UNO, NATO, EU...) compare as 'IGO'.",
+            (
+                "TP: predicted type = gold type; FP: any other predicted event (including false "
+                "alarms on NONE sentences); FN: a gold event not matched."
+            ),
+            (
+                "Country accuracy counts sentences with the right event type and a gold country; "
+                "organisation codes (UNO, NATO, EU...) compare as 'IGO'."
+            ),
         ),
     )
 
@@ -521,8 +545,13 @@ def _read_articles(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _evaluate_articles(
-    records: list[dict[str, Any]], path: Path, coder: EventCoder, progress: Progress | None,
-    keep_errors: int, articles_path: Path | None, limit: int | None,
+    records: list[dict[str, Any]],
+    path: Path,
+    coder: EventCoder,
+    progress: Progress | None,
+    keep_errors: int,
+    articles_path: Path | None,
+    limit: int | None,
 ) -> EvaluationReport:
     _require(records, ("article", "event", "actor"), path)
     texts = _read_articles(articles_path or path.parent / "articles.jsonl")
@@ -576,9 +605,7 @@ def _evaluate_articles(
             matched += bool(same)
             matched_dated += bool(dated)
             if not dated and len(errors) < keep_errors:
-                errors.append(
-                    _article_mistake(article_id, gold, key, same, events)
-                )
+                errors.append(_article_mistake(article_id, gold, key, same, events))
         _tick(progress, done, len(article_ids))
 
     n_gold = sum(len(v) for v in gold_by_article.values())
@@ -612,16 +639,24 @@ def _evaluate_articles(
             "predicted_matching": predicted_matching,
         },
         notes=(
-            "A gold event is recalled when some predicted event of its article has the same "
-            "type, actor country and recipient country (organisations compare as 'IGO'; "
-            "a null recipient matches only a null recipient).",
-            "'With dates' also needs the dates to agree at the coarser of the two "
-            "precisions; a null gold date accepts any date.",
-            "The matched-predicted share is a LOWER BOUND on precision: the gold lists at "
-            "most 8 salient events per article, so correct but unlisted events count as "
-            "unmatched.",
-            "Only articles with at least one gold event are in the gold file, so articles "
-            "where the annotators listed nothing are not coded here.",
+            (
+                "A gold event is recalled when some predicted event of its article has the same "
+                "type, actor country and recipient country (organisations compare as 'IGO'; "
+                "a null recipient matches only a null recipient)."
+            ),
+            (
+                "'With dates' also needs the dates to agree at the coarser of the two "
+                "precisions; a null gold date accepts any date."
+            ),
+            (
+                "The matched-predicted share is a LOWER BOUND on precision: the gold lists at "
+                "most 8 salient events per article, so correct but unlisted events count as "
+                "unmatched."
+            ),
+            (
+                "Only articles with at least one gold event are in the gold file, so articles "
+                "where the annotators listed nothing are not coded here."
+            ),
         ),
     )
 
@@ -679,10 +714,7 @@ def evaluate_file(
         raise EvaluationError(f"limit must be a positive number of items, not {limit}")
     records = _read_records(path)
     if kind is None:
-        kind = _kind_of_records(records)
-        if kind is None:
-            detect_kind(path)  # raises with the full explanation
-            raise AssertionError("unreachable")  # pragma: no cover
+        kind = _detected_kind(records, path)
     if not records:
         raise EvaluationError(f"{path}: no gold records to evaluate")
     logger.info("evaluating %s as %s", path, kind)
@@ -724,9 +756,7 @@ def format_metric(key: str, value: float) -> str:
     return f"{value:.1f}" if key in _RATE_FREE_METRICS else f"{100 * value:.1f}%"
 
 
-def render_report(
-    report: EvaluationReport, *, console: Console, show_errors: int = 0
-) -> None:
+def render_report(report: EvaluationReport, *, console: Console, show_errors: int = 0) -> None:
     """Draw a report: headline metrics, per-class scores, confusion table, mistakes."""
     from rich.table import Table
 
