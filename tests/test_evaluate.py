@@ -224,6 +224,15 @@ def test_actor_country_key_falls_back_to_sector() -> None:
     assert m.actor_country_key(None) is None
 
 
+def test_wilson_interval_by_hand() -> None:
+    low, high = m.wilson_interval(5, 10)
+    assert low == pytest.approx(0.2366, abs=1e-4)
+    assert high == pytest.approx(0.7634, abs=1e-4)
+    # No successes: the lower end is 0, the upper end z^2/n / (1 + z^2/n).
+    assert m.wilson_interval(0, 10) == (0.0, pytest.approx(0.38416 / 1.38416))
+    assert m.wilson_interval(0, 0) == (0.0, 1.0)
+
+
 def test_headline_event_is_highest_confidence() -> None:
     low, high = make_event("AID", confidence=0.2), make_event("ASSAULT", confidence=0.9)
     assert headline_event([low, high]) is high
@@ -390,6 +399,8 @@ def test_sentences_typed_scores_false_alarms_and_countries(tmp_path: Path) -> No
     assert report.confusion[("NONE", "CONSULT")] == 1
     assert report.confusion[("NONE", "NONE")] == 1
     assert {e.item_id for e in report.errors} == {"gd-1", "gd-3", "gd-4", "gd-6"}
+    assert report.intervals["false_alarm_rate"] == m.wilson_interval(1, 2)
+    assert report.intervals["precision"] == m.wilson_interval(2, 4)
 
 
 def test_limit_scores_only_the_first_items(tmp_path: Path) -> None:
@@ -487,6 +498,7 @@ def _small_report() -> EvaluationReport:
         confusion={("AID", "AID"): 1, ("NONE", "AID"): 1},
         errors=[],
         counts={"tp": 1},
+        intervals={"precision": (0.1, 0.9)},
         notes=("a rule",),
     )
 
@@ -499,6 +511,7 @@ def test_report_to_dict_is_json_serialisable() -> None:
         {"gold": "NONE", "predicted": "AID", "count": 1},
     ]
     assert data["metrics"]["precision"] == 0.5
+    assert data["intervals"] == {"precision": [0.1, 0.9]}
 
 
 def test_render_report_prints_metrics_classes_and_confusion() -> None:
@@ -507,6 +520,7 @@ def test_render_report_prints_metrics_classes_and_confusion() -> None:
     out = console.export_text()
     assert "Typed precision" in out and "50.0%" in out
     assert "False-alarm rate" in out and "25.0%" in out
+    assert "10.0-90.0%" in out
     assert "per event type" in out and "AID" in out
     assert "confusion" in out
     assert "a rule" in out

@@ -252,3 +252,19 @@ def dates_agree(gold: str | None, predicted: str | None) -> bool:
         _PRECISION_LENGTH[date_precision_of(gold)], _PRECISION_LENGTH[date_precision_of(predicted)]
     )
     return gold[:length] == predicted[:length]
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a proportion (95% by default).
+
+    Small dev sets make every rate uncertain; this interval stays inside 0..1 and is
+    sensible at 0 and n successes. With n == 0 nothing is known: (0.0, 1.0).
+    """
+    if n <= 0:
+        return (0.0, 1.0)
+    p = successes / n
+    z2 = z * z
+    denominator = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denominator
+    half = z * (p * (1 - p) / n + z2 / (4 * n * n)) ** 0.5 / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))

@@ -98,7 +98,8 @@ class EvaluationReport:
     """The scores of one coder on one gold file.
 
     `metrics` holds rates in 0..1 (and `events_per_article`); `counts` holds the
-    denominators behind them; `per_class` maps an event type to its precision, recall,
+    denominators behind them; `intervals` gives a 95% Wilson interval for each metric
+    that is a simple proportion; `per_class` maps an event type to its precision, recall,
     F1 and support; `confusion` counts (gold, predicted) type pairs; `notes` state the
     scoring rules a reader needs to interpret the figures.
     """
@@ -111,6 +112,7 @@ class EvaluationReport:
     confusion: dict[tuple[str, str], int]
     errors: list[Mistake]
     counts: dict[str, int] = field(default_factory=dict)
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
 
@@ -241,6 +243,11 @@ def _describe_event(event: Event | None) -> str:
     )
 
 
+def _intervals(**proportions: tuple[int, int]) -> dict[str, tuple[float, float]]:
+    """95% Wilson intervals for metrics given as (successes, n)."""
+    return {key: m.wilson_interval(k, n) for key, (k, n) in proportions.items()}
+
+
 def _tick(progress: Progress | None, done: int, total: int) -> None:
     if progress is not None:
         progress(done, total)
@@ -325,6 +332,14 @@ def _evaluate_plover_gsr(
         per_class=per_class,
         confusion=m.confusion_counts(pairs),
         errors=errors,
+        intervals=_intervals(
+            top1_accuracy=(correct, n),
+            coded_share=(n_coded, n),
+            actor_country_accuracy=(actor_hit, actor_gold),
+            actor_country_accuracy_coded=(actor_hit, actor_gold_coded),
+            recipient_country_accuracy=(recipient_hit, recipient_gold),
+            recipient_country_accuracy_coded=(recipient_hit, recipient_gold_coded),
+        ),
         counts={
             "items": n,
             "top1_correct": correct,
@@ -414,6 +429,11 @@ def _evaluate_synthetic(
         per_class=per_class,
         confusion=m.confusion_counts(pairs),
         errors=errors,
+        intervals=_intervals(
+            accuracy=(correct, n),
+            coded_share=(n - no_event, n),
+            mode_accuracy=(mode_hit, mode_gold),
+        ),
         counts={
             "items": n,
             "correct": correct,
@@ -503,6 +523,15 @@ def _evaluate_sentences(
         per_class=m.class_scores(pairs, m.PLOVER_TYPES),
         confusion=m.confusion_counts(pairs),
         errors=errors,
+        intervals=_intervals(
+            precision=(scores.tp, scores.tp + scores.fp),
+            recall=(scores.tp, scores.tp + scores.fn),
+            false_alarm_rate=(false_alarms, none_items),
+            detection_precision=(detection.tp, detection.tp + detection.fp),
+            detection_recall=(detection.tp, detection.tp + detection.fn),
+            actor_country_accuracy=(actor_hit, actor_gold),
+            recipient_country_accuracy=(recipient_hit, recipient_gold),
+        ),
         counts={
             "items": len(records),
             "gold_events": len(records) - none_items,
@@ -630,6 +659,11 @@ def _evaluate_articles(
         per_class=per_class,
         confusion={},
         errors=errors,
+        intervals=_intervals(
+            articles_recall=(matched, n_gold),
+            articles_recall_with_dates=(matched_dated, n_gold),
+            matched_predicted_share=(predicted_matching, n_predicted),
+        ),
         counts={
             "articles": len(article_ids),
             "gold_events": n_gold,
@@ -738,6 +772,7 @@ def report_to_dict(report: EvaluationReport) -> dict[str, Any]:
         "n_items": report.n_items,
         "metrics": dict(report.metrics),
         "counts": dict(report.counts),
+        "intervals": {k: list(v) for k, v in report.intervals.items()},
         "per_class": {k: dict(v) for k, v in report.per_class.items()},
         "confusion": [
             {"gold": gold, "predicted": predicted, "count": count}
@@ -763,10 +798,16 @@ def render_report(report: EvaluationReport, *, console: Console, show_errors: in
     headline = Table(title=f"{report.kind}: {report.path} ({report.n_items} items)")
     headline.add_column("metric")
     headline.add_column("value", justify="right")
+    headline.add_column("95% interval", justify="right", style="dim")
     ordered = [k for k in METRIC_LABELS if k in report.metrics]
     ordered += [k for k in report.metrics if k not in METRIC_LABELS]
     for key in ordered:
-        headline.add_row(METRIC_LABELS.get(key, key), format_metric(key, report.metrics[key]))
+        low_high = report.intervals.get(key)
+        headline.add_row(
+            METRIC_LABELS.get(key, key),
+            format_metric(key, report.metrics[key]),
+            f"{100 * low_high[0]:.1f}-{100 * low_high[1]:.1f}%" if low_high else "",
+        )
     console.print(headline)
     if report.counts:
         console.print(
@@ -796,6 +837,12 @@ def render_report(report: EvaluationReport, *, console: Console, show_errors: in
 
     for note in report.notes:
         console.print(f"note: {note}", style="dim")
+    if report.intervals:
+        console.print(
+            "note: intervals are 95% Wilson intervals: with this many items, differences "
+            "inside them are noise.",
+            style="dim",
+        )
 
     if show_errors > 0 and report.errors:
         mistakes = Table(
