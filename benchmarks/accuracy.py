@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from detente.errors import DetenteError
 from detente.evaluate import EvaluationReport, evaluate_file, render_report, report_to_dict
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -144,7 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     from detente.coder import Coder
 
     start = time.perf_counter()
-    coder = Coder.build()
+    try:
+        coder = Coder.build()
+    except DetenteError as err:
+        console.print(f"cannot build the coder: {err}")
+        return 1
     build_seconds = time.perf_counter() - start
     status.print(f"built the coder in {build_seconds:.1f}s", style="dim")
 
