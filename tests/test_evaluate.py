@@ -403,6 +403,20 @@ def test_sentences_typed_scores_false_alarms_and_countries(tmp_path: Path) -> No
     assert report.intervals["precision"] == m.wilson_interval(2, 4)
 
 
+def test_an_unknown_gold_label_is_an_error_not_a_silent_miss(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "s.json", [_sentence(1, "s1", "COOPERATION", "USA", None)])
+    with pytest.raises(EvaluationError, match="COOPERATION"):
+        evaluate_file(path, FakeCoder({}))
+
+
+def test_none_is_a_gold_label_only_for_sentences(tmp_path: Path) -> None:
+    path = write_json(
+        tmp_path / "gsr.json", [{"id": "g", "text": "t", "event": "NONE", "source": []}]
+    )
+    with pytest.raises(EvaluationError, match="not a PLOVER type"):
+        evaluate_file(path, FakeCoder({}))
+
+
 def test_limit_scores_only_the_first_items(tmp_path: Path) -> None:
     path = write_json(
         tmp_path / "sentences.json",
@@ -584,3 +598,50 @@ def test_accuracy_benchmark_exits_cleanly_without_shared_data(
     monkeypatch.setattr(module, "SHARED_DATA", tmp_path / "absent")
     assert module.main([]) == 0
     assert "Nothing to benchmark" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_perfect_coder_scores_100_percent_on_the_shared_sentences() -> None:
+    path = SHARED_DATA / "news_guardian" / "dev_sentences.json"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (../shared is only in the development workplace)")
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    oracle = FakeCoder(
+        {
+            s["text"]: [
+                make_event(
+                    s["event"],
+                    actor="UNO" if s["actor_country"] == "IGO" else s["actor_country"],
+                    recipient="UNO" if s["recipient_country"] == "IGO" else s["recipient_country"],
+                )
+            ]
+            for s in gold
+            if s["event"] != "NONE"
+        }
+    )
+    report = evaluate_file(path, oracle)
+    assert report.metrics["f1"] == 1.0
+    assert report.metrics["false_alarm_rate"] == 0.0
+    assert report.metrics["actor_country_accuracy"] == 1.0
+    assert report.metrics["recipient_country_accuracy"] == 1.0
+    assert report.errors == []
+
+
+def test_a_perfect_coder_recalls_every_shared_article_event() -> None:
+    path = SHARED_DATA / "news_guardian" / "dev_article_events.json"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (../shared is only in the development workplace)")
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    texts = {
+        json.loads(line)["id"]: json.loads(line)["text"]
+        for line in (path.parent / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+    answers: dict[str, list[Event]] = {}
+    for g in gold:
+        answers.setdefault(texts[g["article"]], []).append(
+            make_event(g["event"], actor=g["actor"], recipient=g["recipient"], date=g["date"])
+        )
+    report = evaluate_file(path, FakeCoder(answers))
+    assert report.metrics["articles_recall"] == 1.0
+    assert report.metrics["articles_recall_with_dates"] == 1.0
+    assert report.metrics["matched_predicted_share"] == 1.0

@@ -122,7 +122,7 @@ class EvaluationReport:
 def _read_records(path: Path) -> list[dict[str, Any]]:
     """Rows of a gold file: a JSON list, JSON Lines, or CSV with a header."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as err:
         raise EvaluationError(f"{path}: no such file; pass the path of a gold-data file") from err
     except (OSError, UnicodeDecodeError) as err:
@@ -217,6 +217,19 @@ def headline_event(events: Sequence[Event]) -> Event | None:
     return max(events, key=lambda e: e.confidence) if events else None
 
 
+def _gold_type(record: Mapping[str, Any], path: Path, *, allow_none: bool = False) -> str:
+    """The record's gold event type in current PLOVER; an unknown label is an error."""
+    label = m.plover_type(str(record.get("event") or ""))
+    if label in m.PLOVER_TYPES or (allow_none and label == m.NONE):
+        return label
+    known = ", ".join((*m.PLOVER_TYPES, m.NONE) if allow_none else m.PLOVER_TYPES)
+    where = record.get("id") or record.get("article") or "a record"
+    raise EvaluationError(
+        f"{path}, {where}: gold event type {record.get('event')!r} is not a PLOVER type "
+        f"({known}); fix the label or map it before evaluating"
+    )
+
+
 def _type_of(event: Event | None) -> str:
     return event.event if event is not None else m.NONE
 
@@ -277,7 +290,7 @@ def _evaluate_plover_gsr(
             doc_id=str(record.get("id", f"item-{done}")),
         )
         top = headline_event(events)
-        gold = m.plover_type(str(record["event"]))
+        gold = _gold_type(record, path)
         pairs.append((gold, _type_of(top)))
         n_coded += top is not None
 
@@ -394,7 +407,7 @@ def _evaluate_synthetic(
             str(record["text"]), doc_id=str(record.get("id", f"item-{done}")), title=title
         )
         top = headline_event(events)
-        gold = m.plover_type(str(record["event"]))
+        gold = _gold_type(record, path)
         predicted = _type_of(top)
         pairs.append((gold, predicted))
         gold_mode = (record.get("mode") or "").strip().lower()
@@ -470,7 +483,7 @@ def _evaluate_sentences(
             doc_id=str(record.get("id", f"item-{done}")),
         )
         top = headline_event(events)
-        gold = m.plover_type(str(record["event"]))
+        gold = _gold_type(record, path, allow_none=True)
         predicted = _type_of(top)
         pairs.append((gold, predicted))
         gold_actor = m.country_key(record.get("actor_country"))
@@ -613,7 +626,7 @@ def _evaluate_articles(
         gold_events = gold_by_article[article_id]
         keys = [
             (
-                m.plover_type(str(g["event"])),
+                _gold_type(g, path),
                 m.country_key(g.get("actor")),
                 m.country_key(g.get("recipient")),
             )
