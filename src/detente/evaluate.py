@@ -701,6 +701,10 @@ def _evaluate_articles(
                 "unmatched."
             ),
             (
+                "Events cluster within a few articles, so the Wilson intervals (which assume "
+                "independent items) understate the uncertainty here."
+            ),
+            (
                 "Only articles with at least one gold event are in the gold file, so articles "
                 "where the annotators listed nothing are not coded here."
             ),
