@@ -104,7 +104,7 @@ def _parse_code(text: str) -> tuple[str, dt.date | None, dt.date | None]:
 
 
 def _display(raw: str) -> str:
-    """"VLADIMIR_PUTIN_" -> "Vladimir Putin"."""
+    """ "VLADIMIR_PUTIN_" -> "Vladimir Putin"."""
     text = " ".join(raw.replace("_", " ").split())
     return re.sub(r"(?<=\w)'S\b", "'s", text.title())
 
@@ -172,7 +172,7 @@ def _entries(block: _Block, splitter: _CodeSplitter) -> list[KBEntry]:
     for code, start, end in block.codes:
         country, sector = splitter.split(code)
         roles.append(Role(country, sector, "", start, end, code=code.lstrip("~")))
-    ordered = tuple(sorted(roles, key=lambda r: (r.start or dt.date.min)))
+    ordered = tuple(sorted(roles, key=lambda r: r.start or dt.date.min))
     latest = max(ordered, key=lambda r: (r.end or dt.date.max, r.start or dt.date.min))
     if agent:
         return [
@@ -294,7 +294,5 @@ def load_cameo_dictionary(path: Path) -> list[KBEntry]:
         if entry.pattern and key not in seen:
             seen.add(key)
             unique.append(entry)
-    logger.info(
-        "%s: %d patterns read, %d malformed lines skipped", path, len(unique), skipped
-    )
+    logger.info("%s: %d patterns read, %d malformed lines skipped", path, len(unique), skipped)
     return unique

@@ -222,8 +222,7 @@ def normalise_title(text: str) -> str | None:
     """
     key = " ".join(text.replace("\u2019", "'").casefold().split())
     key = re.sub(r"\s*-\s*", "-", key)
-    if key.startswith("the "):
-        key = key[4:]
+    key = key.removeprefix("the ")
     found = _TITLE_SYNONYMS.get(key)
     if found is None and "-" in key:
         found = _TITLE_SYNONYMS.get(key.replace("-", " "))
@@ -242,8 +241,7 @@ def _sector(value: str, where: str) -> Sector:
         return Sector(value.strip().upper())
     except ValueError as exc:
         raise ResourceError(
-            f"{where}: unknown sector {value!r}; use one of "
-            f"{', '.join(s.value for s in Sector)}"
+            f"{where}: unknown sector {value!r}; use one of {', '.join(s.value for s in Sector)}"
         ) from exc
 
 
@@ -266,7 +264,10 @@ def _rows(text: str, source: str, columns: Sequence[str]) -> Iterator[tuple[str,
             f"the header must be {','.join(columns)}"
         )
     for row in reader:
-        yield f"{source} line {reader.line_num}", {k: (v or "").strip() for k, v in row.items() if k}
+        yield (
+            f"{source} line {reader.line_num}",
+            {k: (v or "").strip() for k, v in row.items() if k},
+        )
 
 
 def _package_table(filename: str, *, required: bool = True) -> str | None:
@@ -314,9 +315,7 @@ def _read_builtin() -> tuple[_Tables, list[KBEntry]]:
         for pattern in [*_split(row["adjectives"]), *_split(row["demonyms"])]:
             entries.append(KBEntry(pattern, EntryKind.ADJECTIVE, name, iso3, None, cameo))
         for pattern in _split(row["seats"]):
-            entries.append(
-                KBEntry(pattern, EntryKind.SEAT, name, iso3, Sector.GOV, f"{cameo}GOV")
-            )
+            entries.append(KBEntry(pattern, EntryKind.SEAT, name, iso3, Sector.GOV, f"{cameo}GOV"))
 
     seats = _package_table("seats.csv", required=False)
     if seats:
@@ -339,8 +338,8 @@ def _read_builtin() -> tuple[_Tables, list[KBEntry]]:
     igo_codes: dict[str, str] = {}
     igo_by_cameo: dict[str, str] = {}
     igos = _package_table("igos.csv") or ""
-    columns = ("code", "name", "aliases", "country", "sector", "cameo_code")
-    for where, row in _rows(igos, "igos.csv", columns):
+    igo_columns = ("code", "name", "aliases", "country", "sector", "cameo_code")
+    for where, row in _rows(igos, "igos.csv", igo_columns):
         country = row["country"] or row["code"]
         sector = _sector(row["sector"] or "IGO", where)
         cameo_code = row["cameo_code"]
@@ -353,17 +352,19 @@ def _read_builtin() -> tuple[_Tables, list[KBEntry]]:
 
     groups = _package_table("groups.csv") or ""
     for where, row in _rows(groups, "groups.csv", ("name", "aliases", "country", "sector", "code")):
-        country = row["country"] or None
-        if country is not None and country not in state_cameo:
-            raise ResourceError(f"{where}: {country!r} is not an iso3 code in states.csv")
+        home: str | None = row["country"] or None
+        if home is not None and home not in state_cameo:
+            raise ResourceError(f"{where}: {home!r} is not an iso3 code in states.csv")
         sector = _sector(row["sector"], where)
         for pattern in [row["name"], *_split(row["aliases"])]:
             entries.append(
-                KBEntry(pattern, EntryKind.GROUP, row["name"], country, sector, row["code"] or None)
+                KBEntry(pattern, EntryKind.GROUP, row["name"], home, sector, row["code"] or None)
             )
 
     agents = _package_table("agents.csv") or ""
-    for where, row in _rows(agents, "agents.csv", ("pattern", "aliases", "sector", "title", "kind")):
+    for where, row in _rows(
+        agents, "agents.csv", ("pattern", "aliases", "sector", "title", "kind")
+    ):
         sector = _sector(row["sector"], where)
         title = row["title"] or None
         for pattern in [row["pattern"], *_split(row["aliases"])]:
@@ -459,7 +460,7 @@ def read_people(text: str, *, source: str, tables: _Tables | None = None) -> lis
         known.extend(a for a in _split(row["aliases"]) if a not in known)
     entries: list[KBEntry] = []
     for name, person_roles in roles.items():
-        ordered = tuple(sorted(person_roles, key=lambda r: (r.start or dt.date.min)))
+        ordered = tuple(sorted(person_roles, key=lambda r: r.start or dt.date.min))
         latest = _latest_role(ordered)
         assert latest is not None
         code = _code_for(tables, latest.country, latest.sector)
