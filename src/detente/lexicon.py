@@ -81,7 +81,10 @@ Condition = Callable[[Token, Callable[[Token], bool]], bool]
 def _condition(key: str, value: str) -> Condition:
     opts = _options(value)
     if key == "prep":
-        return lambda t, _: any(c.lower_ in opts for c in _children(t, "prep", "agent"))
+        # the preposition follows the trigger closely ("called on Iran", not "On Jan. 10, ... called")
+        return lambda t, _: any(
+            c.lower_ in opts and 0 < c.i - t.i <= 3 for c in _children(t, "prep", "agent")
+        )
     if key == "prt":
         return lambda t, _: any(c.lower_ in opts for c in _children(t, "prt", "advmod"))
     if key == "obj":

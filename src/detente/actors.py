@@ -1,0 +1,246 @@
+"""Actors from the parse: who a noun phrase stands for, in its sentence and its article.
+
+`ActorResolver.resolve(head, ...)` reads the noun phrase headed by `head` (its compounds,
+adjectives, possessors, appositions and "of" phrases) together with the knowledge-base
+mentions found in it, and returns one `Actor` per conjunct ("Pakistan and Russia" gives
+two). People resolve to the office they held on the event date; titles with a country
+("Russia's Foreign Minister", "the Pakistani foreign minister") resolve to the office
+holder of that date; pronouns and "the two countries" / "both sides" resolve through the
+`Discourse`, the article's memory of who was mentioned last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from detente.actor_matcher import Mention
+from detente.knowledge import ActorKB, EntryKind, KBEntry
+from detente.records import Actor, Sector
+
+# Dependencies that stay inside a noun phrase when we read who it names.
+_NP_DEPS = frozenset(
+    {"compound", "amod", "poss", "nmod", "appos", "det", "case", "punct", "flat", "nummod",
+     "quantmod", "npadvmod", "cc"}
+)  # fmt: skip
+_PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers"})
+_PLURAL = frozenset({"they", "them", "their"})
+PAIR_HEADS = frozenset({"country", "countries", "side", "sides", "nation", "nations", "state",
+                         "states", "government", "governments", "neighbour", "neighbours",
+                         "neighbor", "neighbors", "leader", "leaders", "partner", "partners"})  # fmt: skip
+_PAIR_DETS = frozenset({"two", "both"})
+
+
+@dataclass
+class Discourse:
+    """What an article has mentioned so far, for pronouns and "the two countries"."""
+
+    last_person: Actor | None = None
+    last_group: tuple[Actor, ...] = ()
+    last_actor: Actor | None = None
+
+    def remember(self, actors: Sequence[Actor], *, is_person: Sequence[bool]) -> None:
+        for actor, person in zip(actors, is_person, strict=True):
+            if person:
+                self.last_person = actor
+            self.last_actor = actor
+        countries = {a.country for a in actors if a.country}
+        if len(actors) >= 2 and len(countries) >= 2:
+            self.last_group = tuple(actors)
+
+
+@dataclass(frozen=True)
+class ResolvedActor:
+    """An actor with where it came from (for confidence and the discourse)."""
+
+    actor: Actor
+    head: Token
+    is_person: bool = False
+    from_discourse: bool = False
+    alternatives: tuple[Actor, ...] = field(default=(), compare=False)
+
+
+def np_tokens(head: Token, *, follow_of: bool = True) -> list[Token]:
+    """The tokens of the noun phrase headed by `head`, without clauses and conjuncts.
+
+    Modifiers' own conjuncts stay ("Russian and Chinese ministers"); an "of" phrase is
+    followed only from the head ("President of the UN General Assembly").
+    """
+    out = [head]
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        for child in tok.children:
+            keep = child.dep_ in _NP_DEPS or (
+                follow_of and child.dep_ == "prep" and child.lower_ == "of" and tok.i == head.i
+            )
+            if child.dep_ == "pobj" and tok.dep_ == "prep" and tok.lower_ == "of":
+                keep = True
+            if child.dep_ == "conj" and tok.i != head.i and tok.dep_ in ("amod", "compound", "poss"):
+                keep = True
+            if keep and child.dep_ != "cc":
+                out.append(child)
+                stack.append(child)
+    return sorted(out, key=lambda t: t.i)
+
+
+class ActorResolver:
+    """Resolves noun phrases of a parsed sentence to actors."""
+
+    def __init__(self, *, kb: ActorKB) -> None:
+        self._kb = kb
+
+    # -- public -------------------------------------------------------------
+    def resolve(
+        self,
+        head: Token,
+        *,
+        mentions: dict[int, Mention],
+        on: dt.date | None,
+        discourse: Discourse,
+        with_conjuncts: bool = True,
+    ) -> list[ResolvedActor]:
+        """All actors named by the noun phrase at `head` (and its conjuncts)."""
+        heads = [head, *head.conjuncts] if with_conjuncts else [head]
+        out: list[ResolvedActor] = []
+        for h in heads:
+            if h.i < head.i and h is not head:
+                continue  # conjuncts are listed from the first one
+            out.extend(self._resolve_one(h, mentions=mentions, on=on, discourse=discourse))
+        # "Hungarian and Romanian officials": one head, several country adjectives
+        return out
+
+    def is_actor(self, token: Token, mentions: dict[int, Mention]) -> bool:
+        """Does this token head a phrase naming a state, organisation, group or person?"""
+        for tok in np_tokens(token):
+            m = mentions.get(tok.i)
+            if m and m.entry.kind is not EntryKind.AGENT:
+                return True
+        return token.ent_type_ in ("PERSON", "NORP", "GPE", "ORG") or token.lower_ in _PERSONAL
+
+    # -- internals ----------------------------------------------------------
+    def _resolve_one(
+        self, head: Token, *, mentions: dict[int, Mention], on: dt.date | None, discourse: Discourse
+    ) -> list[ResolvedActor]:
+        low = head.lower_
+        if head.pos_ == "PRON" or low in _PERSONAL or low in _PLURAL:
+            if low in _PERSONAL and discourse.last_person:
+                return [ResolvedActor(discourse.last_person, head, True, True)]
+            if low in _PLURAL and discourse.last_group:
+                return [ResolvedActor(a, head, False, True) for a in discourse.last_group]
+            return []
+        head_entry = mentions.get(head.i)
+        agentive = head_entry is not None or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        tokens = np_tokens(head, follow_of=agentive)
+        dets = {t.lower_ for t in tokens if t.dep_ in ("det", "nummod", "predet")}
+        if low in PAIR_HEADS and dets & _PAIR_DETS and discourse.last_group:
+            return [ResolvedActor(a, head, False, True) for a in discourse.last_group]
+
+        found = self._mentions_in(tokens, mentions)
+        text = _span_text(head, tokens)
+        people = [m for m in found if m.entry.kind is EntryKind.PERSON]
+        named = [m for m in found if m.entry.kind in (EntryKind.GROUP, EntryKind.IGO)]
+        places = [m for m in found if m.entry.kind in (EntryKind.STATE, EntryKind.SEAT)]
+        adjectives = [m for m in found if m.entry.kind is EntryKind.ADJECTIVE]
+        agents = [m for m in found if m.entry.kind is EntryKind.AGENT]
+        head_mention = mentions.get(head.i)
+
+        if people:
+            person = _closest(people, head)
+            actor = self._person(person.entry, text, on)
+            heads_person = person.start <= head.i < person.end or head_mention is None or (
+                head_mention.entry.kind is EntryKind.AGENT
+                and head_mention.entry.agent_kind in ("title", "relative")
+            )
+            if heads_person:
+                return [ResolvedActor(actor, head, True)]
+            # "the Trump administration": the person's country, the head's sector
+            if head_mention.entry.kind is EntryKind.AGENT and actor.country:
+                sec = head_mention.entry.sector
+                return [ResolvedActor(
+                    Actor(text, self._kb.country_name(actor.country), actor.country, sec,
+                          self._kb.cameo_code(actor.country, sec)), head)]
+        agent = _closest(agents, head) if agents else None
+        sector = agent.entry.sector if agent else None
+        if head_mention and head_mention.entry.kind in (EntryKind.GROUP, EntryKind.IGO):
+            return [ResolvedActor(self._from_entry(head_mention.entry, text, None), head)]
+        if named and (not places or head_mention is None):
+            entry = _closest(named, head).entry
+            if entry.kind is EntryKind.IGO or not places:
+                return [ResolvedActor(self._from_entry(entry, text, sector), head)]
+        countries = places or adjectives
+        if not countries:
+            if agent is None and head.ent_type_ == "PERSON":
+                return [ResolvedActor(Actor(text, head.text, None, None, None), head, True)]
+            if agent is not None:
+                return [ResolvedActor(Actor(text, None, None, sector, None), head)]
+            return []
+        actors = []
+        for m in _distinct_countries(countries):
+            entry = m.entry
+            sec = sector
+            if sec is None and entry.kind is EntryKind.SEAT:
+                sec = entry.sector or Sector.GOV
+            name = self._kb.country_name(entry.country) if entry.country else entry.name
+            title = agent.entry.title if agent else None
+            is_person = False
+            if title and entry.country and on:
+                holder = self._kb.office_holder(entry.country, title, on)
+                if holder is not None and _singular(head):
+                    name, is_person = holder.name, True
+            actor = Actor(text, name, entry.country, sec, self._kb.cameo_code(entry.country, sec))
+            actors.append(ResolvedActor(actor, head, is_person))
+        return actors
+
+    def _mentions_in(self, tokens: list[Token], mentions: dict[int, Mention]) -> list[Mention]:
+        seen: dict[int, Mention] = {}
+        for tok in tokens:
+            m = mentions.get(tok.i)
+            if m is not None:
+                seen[m.start] = m
+        return list(seen.values())
+
+    def _person(self, entry: KBEntry, text: str, on: dt.date | None) -> Actor:
+        role = self._kb.role_on(entry, on)
+        country = role.country if role else entry.country
+        sector = role.sector if role else entry.sector
+        return Actor(text, entry.name, country, sector, self._kb.cameo_code(country, sector))
+
+    def _from_entry(self, entry: KBEntry, text: str, sector: Sector | None) -> Actor:
+        sec = entry.sector or sector
+        code = entry.code or self._kb.cameo_code(entry.country, sec)
+        return Actor(text, entry.name, entry.country, sec, code)
+
+
+def _closest(mentions: list[Mention], head: Token) -> Mention:
+    for m in mentions:
+        if m.start <= head.i < m.end:
+            return m
+    return min(mentions, key=lambda m: abs(m.start - head.i))
+
+
+def _distinct_countries(mentions: list[Mention]) -> list[Mention]:
+    out: dict[str | None, Mention] = {}
+    for m in mentions:
+        out.setdefault(m.entry.country, m)
+    return list(out.values())
+
+
+def _singular(head: Token) -> bool:
+    return head.tag_ in ("NN", "NNP")
+
+
+def _span_text(head: Token, tokens: list[Token]) -> str:
+    doc = head.doc
+    start = min(t.i for t in tokens)
+    end = max(t.i for t in tokens) + 1
+    span: Span = doc[start:end]
+    text = span.text
+    for lead in ("the ", "The ", "a ", "A ", "an ", "An "):
+        if text.startswith(lead) and len(text) > len(lead) + 2:
+            text = text[len(lead):]
+            break
+    return text.strip(" ,;:")

@@ -1,0 +1,291 @@
+"""The coder: an article in, PLOVER/CAMEO event records out.
+
+The pipeline reads top to bottom: split sentences -> keep those that can hold an event
+(a trigger word and an actor word, found without parsing) -> parse them -> find actors
+and events -> resolve dates and places -> build records. `Coder.build()` loads every
+resource once; `code`, `code_article` and `code_many` reuse them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from detente import __version__
+from detente.actor_matcher import ActorMatcher, Mention
+from detente.actors import PAIR_HEADS, ActorResolver, Discourse
+from detente.dates import event_date
+from detente.errors import InputError
+from detente.events import Candidate, EventExtractor
+from detente.knowledge import ActorKB, EntryKind
+from detente.lexicon import TriggerLexicon
+from detente.nlp import load_pipeline
+from detente.ontology import Ontology
+from detente.places import Gazetteer, event_location
+from detente.records import Actor, Article, Event, Precision, ResolvedDate, Trigger
+from detente.sentences import Sentence, SentenceSplitter
+
+log = logging.getLogger(__name__)
+
+_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "his", "their"})
+# A title bonus: the headline names the main event of a story.
+_TITLE_BONUS = 0.1
+_LEAD_BONUS = 0.05
+
+
+@dataclass(frozen=True)
+class CoderResources:
+    """Everything the coder loads once."""
+
+    nlp: Language
+    kb: ActorKB
+    matcher: ActorMatcher
+    lexicon: TriggerLexicon
+    ontology: Ontology
+    gazetteer: Gazetteer
+
+
+class Coder:
+    """Codes articles into events. Build it once with `Coder.build()` and reuse it."""
+
+    def __init__(self, *, resources: CoderResources) -> None:
+        self._r = resources
+        self._splitter = SentenceSplitter(nlp=resources.nlp)
+        self._resolver = ActorResolver(kb=resources.kb)
+        self._extractor = EventExtractor(
+            lexicon=resources.lexicon, resolver=self._resolver, ontology=resources.ontology
+        )
+        self.version = f"detente {__version__} / {resources.kb.version}"
+        self._options: dict[str, object] = {}
+
+    @classmethod
+    def build(
+        cls, *, model: str | None = None, dictionaries: Sequence[Path] = ()
+    ) -> Coder:
+        """Load the spaCy pipeline, the actor knowledge base (plus optional CAMEO
+        dictionaries), the trigger lexicon and the gazetteer."""
+        nlp = load_pipeline(model)
+        kb = ActorKB.load(dictionaries=dictionaries)
+        ontology = Ontology.load()
+        resources = CoderResources(
+            nlp=nlp,
+            kb=kb,
+            matcher=ActorMatcher(kb=kb, vocab=nlp.vocab),
+            lexicon=TriggerLexicon.load(ontology=ontology),
+            ontology=ontology,
+            gazetteer=Gazetteer.load(),
+        )
+        coder = cls(resources=resources)
+        coder._options = {"model": model, "dictionaries": tuple(dictionaries)}
+        return coder
+
+    # -- public -------------------------------------------------------------
+    def code(
+        self,
+        text: str,
+        *,
+        published: dt.date | str | None = None,
+        doc_id: str = "text",
+        title: str | None = None,
+    ) -> list[Event]:
+        """Code one text; `published` resolves relative dates ("yesterday", "on Jan. 10")."""
+        return self.code_article(
+            Article(doc_id=doc_id, text=text, published=_as_date(published), title=title)
+        )
+
+    def code_article(self, article: Article) -> list[Event]:
+        """Code one article into its events, in text order."""
+        sentences = self._splitter.split(article.text)
+        selected, mentions_of = self._select(sentences)
+        if not selected:
+            return []
+        docs = self._r.nlp.pipe([s.text for s in selected], batch_size=64)
+        parsed = dict(zip((s.index for s in selected), docs, strict=True))
+        title_events = self._title_events(article)
+        discourse = Discourse()
+        events: list[Event] = []
+        for sentence in sentences:
+            doc = parsed.get(sentence.index)
+            if doc is None:
+                self._remember_unparsed(*mentions_of[sentence.index], discourse)
+                continue
+            mentions = self._r.matcher(doc)
+            cands = self._extractor.extract(
+                doc, mentions=mentions, on=article.published, discourse=discourse
+            )
+            for cand in cands:
+                events.append(self._record(article, sentence, doc, cand, title_events))
+            self._remember(doc, mentions, article.published, discourse)
+        return events
+
+    def code_many(
+        self, articles: Iterable[Article], *, workers: int | None = None
+    ) -> Iterator[tuple[Article, list[Event]]]:
+        """Code many articles, on `workers` processes (default: all cores) when it pays."""
+        from detente._parallel import code_in_parallel
+
+        n = workers if workers is not None else (os.cpu_count() or 1)
+        if n <= 1:
+            for article in articles:
+                yield article, self.code_article(article)
+            return
+        yield from code_in_parallel(articles, workers=n, coder=self, options=self._options)
+
+    # -- stages -------------------------------------------------------------
+    def _select(
+        self, sentences: list[Sentence]
+    ) -> tuple[list[Sentence], dict[int, tuple[Doc, list[Mention]]]]:
+        """Sentences worth parsing: a trigger word and someone who could act."""
+        tokenizer = self._r.nlp.tokenizer
+        may_trigger = self._r.lexicon.may_trigger
+        selected, mentions_of = [], {}
+        for sentence in sentences:
+            doc = tokenizer(sentence.text)
+            mentions = self._r.matcher(doc)
+            mentions_of[sentence.index] = (doc, mentions)
+            if len(doc) < 3 or not any(may_trigger(t.lower_) for t in doc):
+                continue
+            if mentions or any(t.lower_ in _PRONOUNS for t in doc) or _names_a_pair(doc):
+                selected.append(sentence)
+        return selected, mentions_of
+
+    def _title_events(self, article: Article) -> frozenset[str]:
+        if not article.title:
+            return frozenset()
+        doc = self._r.nlp(article.title.replace("{", "").replace("}", ""))
+        lex = self._r.lexicon
+        return frozenset(
+            rule.event for t in doc if (rule := lex.rule_for(t, lambda _t: True)) is not None
+        )
+
+    def _remember(
+        self, doc: Doc, mentions: list[Mention], on: dt.date | None, discourse: Discourse
+    ) -> None:
+        """After a sentence: who did it mention (for "he", "they", "the two countries")."""
+        by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+        seen: set[int] = set()
+        for m in mentions:
+            if m.entry.kind is EntryKind.AGENT:
+                continue
+            head = doc[m.end - 1]
+            while head.dep_ in ("compound", "flat") and head.head.i != head.i:
+                head = head.head
+            if head.i in seen or head.dep_ in ("poss", "amod"):
+                continue
+            seen.add(head.i)
+            resolved = self._resolver.resolve(
+                head, mentions=by_token, on=on, discourse=discourse,
+                with_conjuncts=head.dep_ in ("nsubj", "nsubjpass"),
+            )
+            for ra in resolved:
+                if ra.is_person and not ra.from_discourse:
+                    discourse.last_person = ra.actor
+            if len({ra.actor.country for ra in resolved if ra.actor.country}) >= 2:
+                discourse.last_group = tuple(ra.actor for ra in resolved)
+
+    def _remember_unparsed(self, doc: Doc, mentions: list[Mention], discourse: Discourse) -> None:
+        """A sentence we did not parse still tells who "he" and "the two countries" are."""
+        kb = self._r.kb
+        states = [m for m in mentions if m.entry.kind in (EntryKind.STATE, EntryKind.SEAT)]
+        for first, second in zip(states, states[1:]):
+            between = doc[first.end : second.start].text.strip().lower()
+            if between == "and" and first.start <= 4 and first.entry.country != second.entry.country:
+                discourse.last_group = tuple(
+                    Actor(doc[m.start : m.end].text, kb.country_name(m.entry.country or ""),
+                          m.entry.country, None, kb.cameo_code(m.entry.country, None))
+                    for m in (first, second)
+                )
+                break
+        for m in mentions:
+            if m.entry.kind is EntryKind.PERSON:
+                role = kb.role_on(m.entry, None)
+                country = role.country if role else m.entry.country
+                sector = role.sector if role else m.entry.sector
+                discourse.last_person = Actor(
+                    doc[m.start : m.end].text, m.entry.name, country, sector,
+                    kb.cameo_code(country, sector),
+                )
+
+    def _record(
+        self,
+        article: Article,
+        sentence: Sentence,
+        doc: Doc,
+        cand: Candidate,
+        title_events: frozenset[str],
+    ) -> Event:
+        trig = cand.trigger
+        start = sentence.start + trig.idx
+        end = start + len(trig.text)
+        when = event_date(sentence.text, article.published, trigger_offset=trig.idx)
+        if when is None and article.published is not None:
+            when = ResolvedDate(article.published.isoformat(), Precision.DAY, None)
+        location = event_location(doc[:], trig.i, self._r.gazetteer)
+        actor = cand.actor.actor
+        if actor.country is None and location is not None and location.country:
+            actor = Actor(actor.text, actor.name, location.country, actor.sector,
+                          self._r.kb.cameo_code(location.country, actor.sector))
+        recipient = cand.recipient.actor if cand.recipient else None
+        code = self._r.ontology.cameo(cand.cameo)
+        confidence = cand.confidence
+        if cand.event in title_events:
+            confidence += _TITLE_BONUS
+        if sentence.index < 3:
+            confidence += _LEAD_BONUS
+        confidence = round(min(0.99, confidence), 3)
+        return Event(
+            event_id=_event_id(article, sentence.index, start, cand.event, actor, recipient),
+            doc_id=article.doc_id,
+            event=cand.event,
+            mode=cand.mode,
+            context=code.context,
+            cameo=code.code,
+            goldstein=code.goldstein,
+            quad_class=cand.quad_class,
+            actor=actor,
+            recipient=recipient,
+            date=when.value if when else None,
+            date_precision=when.precision if when else None,
+            location=location,
+            sentence_index=sentence.index,
+            sentence=sentence.text,
+            trigger=Trigger(trig.text, start, end),
+            confidence=confidence,
+            coder_version=self.version,
+        )
+
+
+def _names_a_pair(doc: Doc) -> bool:
+    """ "the two countries", "both sides": a reference to a pair named earlier."""
+    return any(
+        t.lower_ in ("two", "both") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in PAIR_HEADS
+        for t in doc
+    )
+
+
+def _event_id(
+    article: Article, sentence_index: int, start: int, event: str, actor: Actor, recipient: Actor | None
+) -> str:
+    digest = hashlib.sha1(article.text.encode("utf-8", "replace")).hexdigest()
+    key = "|".join(
+        [digest, str(sentence_index), str(start), event, actor.code or actor.text,
+         (recipient.code or recipient.text) if recipient else ""]
+    )  # fmt: skip
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise InputError(f"publication date {value!r} is not YYYY-MM-DD") from None

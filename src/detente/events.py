@@ -1,0 +1,453 @@
+"""Events from a parsed sentence: triggers, their actor and recipient, and whether they happened.
+
+For every token the trigger lexicon accepts, `EventExtractor.extract` finds who acts
+(the subject, the "by" agent of a passive, the possessor of a nominal trigger, the
+subject inherited by a participle or infinitive clause) and to whom (the object, the
+object of "with/to/against/on...", the possessor inside the object: "praised Pakistan's
+response"), then reads the clause for what it says about reality:
+
+- negated ("did not meet", "no talks") and hypothetical or conditional ("would", "could",
+  "if", "any confrontation") events are dropped;
+- future acts and intentions ("will meet", "plans to attack") become what PLOVER says
+  they are: AGREE for cooperation, THREATEN for conflict;
+- a trigger inside the clause of another trigger ("agreed to cooperate", "urged Iran to
+  observe restraint") is read by the outer trigger only.
+
+Nominal triggers ("talks", "attack", "sanctions") count only where the sentence says they
+took place: the object of a light verb ("held talks", "imposed sanctions"), a possessor or
+"by" agent ("Putin's visits to Syria"), "between X and Y" for talks and clashes, or the
+subject of a past-tense verb ("clashes erupted").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from detente.actor_matcher import Mention
+from detente.actors import ActorResolver, Discourse, ResolvedActor, np_tokens
+from detente.lexicon import TriggerLexicon, TriggerRule
+from detente.ontology import Ontology, quad_class
+from detente.records import Actor, QuadClass
+
+_MODAL_HYPOTHETICAL = frozenset({"would", "could", "might", "may", "should", "must", "can",
+                                 "ought", "'d"})  # fmt: skip
+_MODAL_FUTURE = frozenset({"will", "shall", "'ll", "wo"})
+_CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest", "until"})
+_NEGATIONS = frozenset({"not", "n't", "never", "no"})
+_INTENT_HEADS = frozenset({"plan", "intend", "want", "hope", "aim", "expect", "prepare",
+                           "decide", "seek", "wish", "mean", "look", "set", "schedule", "ready",
+                           "willing", "due", "poise", "go", "consider", "mull", "weigh"})  # fmt: skip
+_ASPECT_HEADS = frozenset({"begin", "start", "continue", "resume", "try", "attempt", "manage",
+                           "keep", "go on", "proceed", "move", "rush", "help", "join"})  # fmt: skip
+_BLOCKING_HEADS = frozenset({"fail", "refuse", "decline", "avoid", "prevent", "stop", "deny",
+                             "reject", "oppose", "struggle", "hesitate", "threaten", "warn",
+                             "urge", "ask", "call", "demand", "agree", "promise", "pledge",
+                             "vow", "offer", "propose", "invite", "order", "press"})  # fmt: skip
+_LIGHT_VERBS = frozenset({"hold", "conduct", "launch", "carry", "stage", "impose", "pay", "make",
+                          "begin", "start", "resume", "continue", "open", "announce", "mount",
+                          "reach", "strike", "conclude", "sign", "have", "step", "escalate",
+                          "intensify", "lead", "host", "organise", "organize", "issue",
+                          "level", "file", "lodge", "unleash", "wage", "order", "join",
+                          "accept", "extend", "deliver", "give", "send", "provide", "announce",
+                          "approve", "introduce", "slap", "tighten", "expand", "broaden"})  # fmt: skip
+_OCCURRENCE_VERBS = frozenset({"take", "erupt", "break", "occur", "happen", "kill", "hit",
+                               "leave", "wound", "injure", "destroy", "target", "end", "begin",
+                               "start", "continue", "resume", "follow", "come", "claim",
+                               "take place", "flare", "rock", "spark", "damage", "force"})  # fmt: skip
+_AFTER_PREPS = frozenset({"after", "following", "amid", "during", "since", "despite"})
+_RECIPIENT_PREPS = ("with", "to", "against", "on", "upon", "at", "into", "toward", "towards")
+_RECIPROCAL = frozenset({"meet", "talk", "negotiate", "agree", "cooperate", "co-operate",
+                         "collaborate", "clash", "fight", "sign", "discuss", "consult", "confer",
+                         "battle", "talks", "meeting", "clash", "fighting", "negotiation",
+                         "agreement", "deal", "summit", "assist", "partner"})  # fmt: skip
+_BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT"})
+_SAY_VERBS = frozenset({"say", "tell", "announce", "state", "declare", "add", "report", "claim",
+                        "insist", "note", "confirm", "write", "argue", "believe", "think"})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An event found in one sentence, before dates, places and ids are added."""
+
+    rule: TriggerRule
+    event: str
+    cameo: str
+    mode: str | None
+    trigger: Token
+    actor: ResolvedActor
+    recipient: ResolvedActor | None
+    confidence: float
+    future: bool = False
+
+    @property
+    def quad_class(self) -> QuadClass:
+        return quad_class(self.event)
+
+
+class EventExtractor:
+    """Finds the events of parsed sentences with the trigger lexicon and the actor resolver."""
+
+    def __init__(self, *, lexicon: TriggerLexicon, resolver: ActorResolver, ontology: Ontology):
+        self._lexicon = lexicon
+        self._resolver = resolver
+        self._ontology = ontology
+
+    def extract(
+        self, doc: Doc, *, mentions: list[Mention], on: dt.date | None, discourse: Discourse
+    ) -> list[Candidate]:
+        by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+
+        def is_actor(tok: Token) -> bool:
+            return self._resolver.is_actor(tok, by_token)
+
+        if doc.text.rstrip().endswith("?"):
+            return []
+        out: list[Candidate] = []
+        for token in doc:
+            rule = self._lexicon.rule_for(token, is_actor)
+            if rule is None:
+                continue
+            out.extend(self._candidates(token, rule, by_token, on, discourse))
+        return _dedupe(out)
+
+    # -- one trigger --------------------------------------------------------
+    def _candidates(
+        self,
+        trigger: Token,
+        rule: TriggerRule,
+        mentions: dict[int, Mention],
+        on: dt.date | None,
+        discourse: Discourse,
+    ) -> Iterator[Candidate]:
+        if rule.pos == "V":
+            frame = self._verb_frame(trigger)
+        else:
+            frame = self._noun_frame(trigger, rule)
+        if frame is None:
+            return
+        clause, actor_heads, recipient_heads, weight_shift = frame
+        status = _factuality(trigger, clause)
+        if status == "unreal":
+            return
+        future = status == "future"
+        event, cameo, mode = rule.event, rule.cameo, rule.mode
+        if future:
+            event, cameo, mode = _intention(rule)
+            if event is None:
+                return
+
+        def resolve(heads: list[Token]) -> list[ResolvedActor]:
+            found: list[ResolvedActor] = []
+            for h in heads:
+                found.extend(
+                    self._resolver.resolve(h, mentions=mentions, on=on, discourse=discourse)
+                )
+            return found
+
+        actors = [a for a in resolve(actor_heads) if _usable(a.actor)]
+        if not actors:
+            return
+        each_other = _each_other(trigger)
+        recipients = [r for r in resolve(recipient_heads) if _usable(r.actor)]
+        if any(r.actor.country for r in recipients):
+            recipients = [r for r in recipients if r.actor.country]
+        if not recipients and not each_other:
+            recipients = self._recipient_inside(trigger, actor_heads, mentions, on, discourse)
+        reciprocal = trigger.lemma_.lower() in _RECIPROCAL
+        pairs: list[tuple[ResolvedActor, ResolvedActor | None]] = []
+        if not recipients and len(actors) >= 2 and (reciprocal or each_other):
+            for a in actors:
+                for b in actors:
+                    if a is not b and a.actor.country != b.actor.country:
+                        pairs.append((a, b))
+        if not pairs:
+            for a in actors:
+                if recipients:
+                    for r in recipients:
+                        if not _same(a.actor, r.actor):
+                            pairs.append((a, r))
+                else:
+                    pairs.append((a, None))
+        for actor, recipient in pairs:
+            conf = rule.weight + weight_shift
+            conf += 0.1 if actor.actor.country else -0.15
+            conf += 0.05 if recipient and recipient.actor.country else 0.0
+            conf -= 0.1 if actor.from_discourse else 0.0
+            conf -= 0.1 if future else 0.0
+            conf += 0.05 if clause.dep_ == "ROOT" else 0.0
+            yield Candidate(
+                rule=rule,
+                event=event,
+                cameo=cameo,
+                mode=mode,
+                trigger=trigger,
+                actor=actor,
+                recipient=recipient,
+                confidence=round(max(0.05, min(0.99, conf)), 3),
+                future=future,
+            )
+
+    def _verb_frame(self, verb: Token) -> tuple[Token, list[Token], list[Token], float] | None:
+        if verb.dep_ == "amod" or verb.tag_ in ("JJ",):
+            return None
+        head = verb.head
+        if verb.dep_ in ("xcomp", "ccomp", "advcl") and _has_to(verb):
+            # "agreed to meet", "urged X to stop": the outer verb reads this one
+            hl = head.lemma_.lower()
+            if verb.dep_ == "xcomp" and hl in _ASPECT_HEADS:
+                pass
+            elif verb.dep_ == "xcomp" and hl in _INTENT_HEADS:
+                pass  # handled as an intention by _factuality
+            else:
+                return None
+        if verb.dep_ in ("xcomp", "ccomp") and head.lemma_.lower() in _BLOCKING_HEADS:
+            return None
+        subjects, recipients = [], []
+        passive = False
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "csubj", "expl"):
+                subjects.append(child)
+            elif child.dep_ == "nsubjpass":
+                passive = True
+                recipients.append(child)
+            elif child.dep_ == "agent":
+                subjects.extend(c for c in child.children if c.dep_ == "pobj")
+        if passive and not subjects:
+            subjects = []
+        if not subjects and not passive:
+            subjects = _inherited_subjects(verb)
+        if not subjects:
+            return None
+        if not passive:
+            recipients.extend(c for c in verb.children if c.dep_ in ("dobj", "dative"))
+        for prep in (c for c in verb.children if c.dep_ == "prep"):
+            if prep.lower_ in _RECIPIENT_PREPS:
+                recipients.extend(c for c in prep.children if c.dep_ == "pobj")
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            recipients.append(head)
+        return verb, subjects, recipients, 0.0
+
+    def _noun_frame(self, noun: Token, rule: TriggerRule) -> tuple[Token, list[Token], list[Token], float] | None:
+        if noun.dep_ == "ROOT" or not any(t.pos_ in ("VERB", "AUX") for t in noun.sent):
+            return None  # a headline or a fragment: nothing says it happened
+        kids = list(noun.children)
+        mods = {c.lower_ for c in kids if c.dep_ in ("det", "amod", "advmod")}
+        if mods & {"any", "no", "possible", "potential", "future", "planned", "proposed", "would-be"}:
+            return None
+        if self._inside_other_event(noun):
+            return None
+        head = noun.head
+        actors: list[Token] = [c for c in kids if c.dep_ == "poss"]
+        for prep in (c for c in kids if c.dep_ == "prep"):
+            if prep.lower_ == "by":
+                actors.extend(c for c in prep.children if c.dep_ == "pobj")
+        actors.extend(
+            c for c in kids if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE", "ORG")
+        )
+        recipients: list[Token] = []
+        for prep in (c for c in kids if c.dep_ == "prep"):
+            if prep.lower_ in ("to", "on", "against", "with", "at", "upon", "into"):
+                recipients.extend(c for c in prep.children if c.dep_ == "pobj")
+        between = [
+            c for p in kids if p.dep_ == "prep" and p.lower_ == "between"
+            for c in p.children if c.dep_ == "pobj"
+        ]  # fmt: skip
+        if rule.event not in _BETWEEN_NOUN_EVENTS:
+            between = []
+        if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+            if head.lemma_.lower() not in _LIGHT_VERBS:
+                return None  # "condemned the attack": the verb is the event
+            subj = [c for c in head.children if c.dep_ == "nsubj"] or _inherited_subjects(head)
+            actors = actors or subj or between[:1]
+            if not actors:
+                return None
+            for prep in (c for c in head.children if c.dep_ == "prep"):
+                if prep.lower_ in ("with", "to", "on", "against", "at", "upon"):
+                    recipients.extend(c for c in prep.children if c.dep_ == "pobj")
+            recipients.extend(c for c in head.children if c.dep_ == "dative")
+            return head, actors, recipients, -0.05
+        if noun.dep_ == "nsubj" and head.pos_ == "VERB" and head.lemma_.lower() in _OCCURRENCE_VERBS:
+            clause = head  # "clashes erupted", "an air strike killed ..."
+        elif noun.dep_ == "pobj" and head.lower_ in _AFTER_PREPS:
+            clause = head.head  # "after talks with ...", "amid clashes between ..."
+        elif actors and noun.dep_ in ("nsubj", "nsubjpass"):
+            clause = head  # "Putin's visits to Syria and Turkey accentuated ..."
+        else:
+            return None
+        actors = actors or between[:1]
+        if not actors:
+            return None
+        return clause, actors, recipients, -0.1
+
+    def _inside_other_event(self, noun: Token) -> bool:
+        """Is this noun part of what another trigger verb is about ("supported the launch of talks")?"""
+        tok = noun
+        for _ in range(6):
+            if tok.head is tok:
+                return False
+            if tok.dep_ in ("nsubj", "nsubjpass"):
+                return False
+            tok = tok.head
+            if tok.pos_ in ("VERB", "AUX"):
+                lemma = tok.lemma_.lower()
+                return lemma not in _LIGHT_VERBS and self._lexicon.rule_for(tok, lambda _t: True) is not None
+        return False
+
+    def _recipient_inside(
+        self,
+        trigger: Token,
+        actor_heads: list[Token],
+        mentions: dict[int, Mention],
+        on: dt.date | None,
+        discourse: Discourse,
+    ) -> list[ResolvedActor]:
+        """An actor inside the object phrase: "praised Pakistan's response", "supported talks between the Afghan government and ..."."""
+        skip = {t.i for h in actor_heads for t in h.subtree}
+        for child in trigger.children:
+            if child.dep_ not in ("dobj", "prep", "dative", "attr"):
+                continue
+            if child.dep_ == "prep" and child.lower_ not in _RECIPIENT_PREPS:
+                continue
+            for tok in child.subtree:
+                if tok.i in skip or tok.dep_ in ("relcl", "advcl"):
+                    continue
+                m = mentions.get(tok.i)
+                if m is None or tok.i != m.end - 1:
+                    continue
+                found = self._resolver.resolve(
+                    tok, mentions=mentions, on=on, discourse=discourse, with_conjuncts=False
+                )
+                found = [f for f in found if _usable(f.actor) and f.actor.country]
+                if found:
+                    return found[:1]
+        return []
+
+
+def _each_other(trigger: Token) -> bool:
+    """Does the trigger take "each other" / "one another" as its object?"""
+    for child in trigger.children:
+        toks = [child] if child.dep_ != "prep" else [c for c in child.children]
+        for tok in toks:
+            words = [t.lower_ for t in tok.subtree]
+            if "other" in words and "each" in words or "another" in words and "one" in words:
+                return True
+    return False
+
+
+def _has_to(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _inherited_subjects(verb: Token) -> list[Token]:
+    """The subject a verb shares with the clause it hangs from (conjuncts, participles, infinitives)."""
+    tok = verb
+    for _ in range(4):
+        if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl", "relcl") or (
+            tok.dep_ == "pobj" and tok.head.dep_ == "prep"
+        ):
+            if tok.dep_ in ("acl", "relcl"):
+                return [tok.head] if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON") else []
+            parent = tok.head
+            if parent.dep_ == "prep":
+                parent = parent.head
+            subj = [c for c in parent.children if c.dep_ in ("nsubj", "csubj")]
+            if subj:
+                return subj
+            tok = parent
+        else:
+            break
+    return []
+
+
+def _factuality(trigger: Token, clause: Token) -> str:
+    """'real', 'future' (an intention or a plan) or 'unreal' (negated, hypothetical, conditional)."""
+    chain = [trigger]
+    if clause is not trigger:
+        chain.append(clause)
+    tok = chain[-1]
+    # climb through infinitive and conjunct links that share the clause's reality
+    for _ in range(3):
+        if tok.dep_ in ("xcomp", "conj", "aux") and tok.head is not tok:
+            tok = tok.head
+            chain.append(tok)
+        else:
+            break
+    future = False
+    for t in chain:
+        for c in t.children:
+            low = c.lower_
+            if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and low in _NEGATIONS):
+                return "unreal"
+            if c.dep_ == "mark" and low in _CONDITIONAL_MARKS:
+                return "unreal"
+            if c.dep_ in ("aux", "auxpass"):
+                if low in _MODAL_FUTURE:
+                    future = True
+                elif low in _MODAL_HYPOTHETICAL:
+                    if low == "would" and _reported(t):
+                        future = True
+                    else:
+                        return "unreal"
+                elif low == "going" or c.lemma_ == "go":
+                    future = True
+        if t.lemma_.lower() in _INTENT_HEADS and t is not trigger:
+            future = True
+    # inside an if-clause higher up
+    anc = chain[-1]
+    for _ in range(3):
+        if anc.dep_ in ("advcl", "ccomp") and any(
+            c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in anc.children
+        ):
+            return "unreal"
+        if anc.head is anc:
+            break
+        anc = anc.head
+    return "future" if future else "real"
+
+
+def _reported(verb: Token) -> bool:
+    """Is this clause reported speech ("said it would ...")? Then "would" is a past future."""
+    tok = verb
+    for _ in range(3):
+        if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _SAY_VERBS:
+            return True
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def _intention(rule: TriggerRule) -> tuple[str | None, str, str | None]:
+    """What an announced future act is in PLOVER: AGREE for cooperation, THREATEN for conflict."""
+    quad = quad_class(rule.event)
+    if rule.event in ("AGREE", "THREATEN"):
+        return rule.event, rule.cameo, rule.mode
+    if quad in (QuadClass.VERBAL_COOPERATION, QuadClass.MATERIAL_COOPERATION):
+        return "AGREE", "036" if rule.event == "CONSULT" else "030", None
+    if quad is QuadClass.MATERIAL_CONFLICT:
+        return "THREATEN", "138" if rule.event in ("ASSAULT", "MOBILIZE") else "130", None
+    return None, rule.cameo, rule.mode
+
+
+def _usable(actor: Actor) -> bool:
+    return bool(actor.country or actor.sector or (actor.name and actor.name != actor.text))
+
+
+def _same(a: Actor, b: Actor) -> bool:
+    return a.text == b.text or (a.name is not None and a.name == b.name and a.country == b.country and a.sector == b.sector)
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    best: dict[tuple, Candidate] = {}
+    for c in cands:
+        key = (c.event, c.actor.actor.code or c.actor.actor.text, c.recipient.actor.code if c.recipient else None, c.trigger.i)
+        if key not in best or c.confidence > best[key].confidence:
+            best[key] = c
+    return list(best.values())
+
+
+__all__ = ["Candidate", "EventExtractor", "np_tokens"]
