@@ -119,3 +119,21 @@ class FakeCoderFactory:
 
     def __call__(self) -> FakeCoder:
         return FakeCoder()
+
+
+def dump_store(path: object) -> dict[str, list[tuple]]:
+    """The content of a store, without ingest times, in a stable order (to compare runs)."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        out = {
+            "articles": con.execute(
+                "SELECT * EXCLUDE (ingested_at) FROM articles ORDER BY doc_id"
+            ).fetchall(),
+            "events": con.execute("SELECT * FROM events ORDER BY event_id").fetchall(),
+            "mentions": con.execute("SELECT * FROM mentions ORDER BY doc_id, mention_id").fetchall(),
+        }
+    finally:
+        con.close()
+    return out

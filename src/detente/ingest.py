@@ -82,7 +82,8 @@ class IngestSummary:
     events_in_store: int
     mentions_in_store: int
     workers: int
-    seconds: float  # coding and writing (reading excluded)
+    seconds: float  # coding and writing, once the workers were ready
+    startup_seconds: float  # starting the workers and building their coders
 
     @property
     def failed(self) -> int:
@@ -236,6 +237,7 @@ def ingest(
         todo.append((article, digest))
 
     start = time.monotonic()
+    startup = finished = 0.0
     mentions = events_added = coded = 0
 
     def report() -> None:
@@ -257,10 +259,13 @@ def ingest(
         commit(batch)
     if todo:
         backend = make_backend(factory, workers=workers, scheduler=scheduler)
+        report()  # shows the total while the workers start
+        began = time.monotonic()
         with backend:
+            start = time.monotonic()
+            startup = start - began
             backend_workers = backend.workers
             report()
-            start = time.monotonic()
             pending: deque = deque()
             queue = iter(todo)
             last_commit = time.monotonic()
@@ -303,8 +308,10 @@ def ingest(
                 if len(batch) >= batch_size or time.monotonic() - last_commit >= batch_seconds:
                     commit(batch)
                     last_commit = time.monotonic()
-            commit(batch)
-    elapsed = time.monotonic() - start
+            if batch:
+                commit(batch)
+            finished = time.monotonic()
+    elapsed = finished - start if todo else 0.0
     totals = store.summary()
     return IngestSummary(
         read=read,
@@ -318,4 +325,5 @@ def ingest(
         mentions_in_store=totals.mentions,
         workers=backend_workers,
         seconds=elapsed if todo else 0.0,
+        startup_seconds=startup,
     )

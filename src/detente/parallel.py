@@ -19,7 +19,9 @@ import concurrent.futures
 import functools
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -68,6 +70,7 @@ class CodedArticle:
 
 
 _build_lock = threading.Lock()
+_WARM_UP_SECONDS = 600.0
 
 
 @functools.lru_cache(maxsize=4)
@@ -103,6 +106,12 @@ def code_one(factory: CoderFactory, article: Article) -> CodedArticle:
 
 def _warm_up(factory: CoderFactory) -> None:
     worker_coder(factory)
+
+
+def _warm_pid(factory: CoderFactory) -> int:
+    worker_coder(factory)
+    time.sleep(0.05)  # let the other workers take their share of the warm-up tasks
+    return os.getpid()
 
 
 class Pending(Protocol):
@@ -151,11 +160,14 @@ class InProcessBackend:
 
 @dataclass
 class _LocalPending:
-    future: concurrent.futures.Future[CodedArticle]
+    future: concurrent.futures.Future[Any]
+
+    def pid(self) -> int:
+        return int(self.result())  # type: ignore[call-overload]
 
     def result(self) -> CodedArticle:
         try:
-            return self.future.result()
+            return self.future.result()  # type: ignore[no-any-return]
         except concurrent.futures.process.BrokenProcessPool:
             raise DetenteError(
                 "a coding worker process died (out of memory?): rerun the same command to "
@@ -182,6 +194,12 @@ class ProcessBackend:
             initializer=_warm_up,
             initargs=(self.factory,),
         )
+        # wait until every worker has built its coder, so coding time excludes start-up
+        ready: set[int] = set()
+        deadline = time.monotonic() + _WARM_UP_SECONDS
+        while len(ready) < self.workers and time.monotonic() < deadline:
+            tasks = [self._pool.submit(_warm_pid, self.factory) for _ in range(self.workers)]
+            ready.update(_LocalPending(t).pid() for t in tasks)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -233,6 +251,7 @@ class DaskBackend:
         threads = sum(self._client.nthreads().values()) or 1
         self.workers = threads
         self.window = self.window or threads * 4
+        self._client.run(_warm_up, self.factory)  # each worker builds its coder now
         return self
 
     def __exit__(self, *exc: object) -> None:
