@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     missed = False
     for dev_set in present:
         report, seconds = run_set(dev_set, coder, args.limit, status)
-        headline = "  ".join(
+        headline = "\n".join(
             f"{label} {100 * report.metrics[key]:.1f}%" for key, label in dev_set.headline
         )
         results = {t.describe(): t.met(report.metrics[t.metric]) for t in dev_set.targets}
@@ -171,9 +171,9 @@ def main(argv: list[str] | None = None) -> int:
             dev_set.name,
             str(report.n_items),
             headline,
-            ", ".join(results),
+            "\n".join(results),
             "[green]pass[/green]" if passed else "[red]fail[/red]",
-            f"{seconds:.1f}s ({per_item:.0f} ms/item)",
+            f"{seconds:.1f}s\n{per_item:.0f} ms/item",
         )
         figures["sets"][dev_set.name] = {
             "seconds": seconds,
