@@ -28,6 +28,20 @@ _NP_DEPS = frozenset(
 )  # fmt: skip
 _PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers"})
 _PLURAL = frozenset({"they", "them", "their"})
+_NEUTER = frozenset({"it", "its"})
+SAY_VERBS = frozenset({"say", "tell", "announce", "state", "declare", "add", "report", "claim",
+                       "insist", "note", "confirm", "write", "argue", "reiterate", "stress",
+                       "warn", "vow", "pledge", "promise", "threaten", "affirm", "assert",
+                       "maintain", "signal", "indicate", "suggest", "admit", "acknowledge"})  # fmt: skip
+# Heads that only count or group the actors of their "of" phrase ("thousands of protesters").
+_QUANTITY_HEADS = frozenset({"tens", "hundreds", "thousands", "millions", "dozens", "scores",
+                             "hundred", "thousand", "million", "dozen", "group", "groups",
+                             "members", "member", "some", "many", "most", "all", "number",
+                             "crowd", "crowds", "band", "unit", "units", "delegation",
+                             "team", "wing", "faction", "branch", "head", "chief",
+                             "leader", "leaders", "spokesman", "spokeswoman", "spokesperson",
+                             "official", "officials", "representative", "representatives",
+                             "supporters", "activists"})  # fmt: skip
 PAIR_HEADS = frozenset({"country", "countries", "side", "sides", "nation", "nations", "state",
                          "states", "government", "governments", "neighbour", "neighbours",
                          "neighbor", "neighbors", "leader", "leaders", "partner", "partners"})  # fmt: skip
@@ -126,14 +140,23 @@ class ActorResolver:
         self, head: Token, *, mentions: dict[int, Mention], on: dt.date | None, discourse: Discourse
     ) -> list[ResolvedActor]:
         low = head.lower_
-        if head.pos_ == "PRON" or low in _PERSONAL or low in _PLURAL:
+        if head.pos_ == "PRON" or low in _PERSONAL or low in _PLURAL or low in _NEUTER:
+            speaker = _speaker_of(head)
+            if speaker is not None:
+                found = self._resolve_one(speaker, mentions=mentions, on=on, discourse=discourse)
+                if found:
+                    return found
             if low in _PERSONAL and discourse.last_person:
                 return [ResolvedActor(discourse.last_person, head, True, True)]
             if low in _PLURAL and discourse.last_group:
                 return [ResolvedActor(a, head, False, True) for a in discourse.last_group]
             return []
         head_entry = mentions.get(head.i)
-        agentive = head_entry is not None or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        agentive = (
+            head_entry is not None
+            or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+            or low in _QUANTITY_HEADS
+        )
         tokens = np_tokens(head, follow_of=agentive)
         dets = {t.lower_ for t in tokens if t.dep_ in ("det", "nummod", "predet")}
         if low in PAIR_HEADS and dets & _PAIR_DETS and discourse.last_group:
@@ -213,6 +236,25 @@ class ActorResolver:
         sec = entry.sector or sector
         code = entry.code or self._kb.cameo_code(entry.country, sec)
         return Actor(text, entry.name, entry.country, sec, code)
+
+
+def _speaker_of(pronoun: Token) -> Token | None:
+    """ "X said it/they would ...": a pronoun subject of reported speech is the speaker."""
+    if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    clause = pronoun.head
+    for _ in range(3):
+        if clause.dep_ in ("ccomp", "xcomp", "conj") and clause.head is not clause:
+            parent = clause.head
+            if parent.lemma_.lower() in SAY_VERBS:
+                for child in parent.children:
+                    if child.dep_ == "nsubj" and child.pos_ != "PRON":
+                        return child
+                return None
+            clause = parent
+        else:
+            return None
+    return None
 
 
 def _closest(mentions: list[Mention], head: Token) -> Mention:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from detente.actor_matcher import Mention
+from detente.actors import SAY_VERBS as _SAY_VERBS
 from detente.actors import ActorResolver, Discourse, ResolvedActor, np_tokens
 from detente.lexicon import TriggerLexicon, TriggerRule
 from detente.ontology import Ontology, quad_class
@@ -65,8 +66,12 @@ _RECIPROCAL = frozenset({"meet", "talk", "negotiate", "agree", "cooperate", "co-
                          "battle", "talks", "meeting", "clash", "fighting", "negotiation",
                          "agreement", "deal", "summit", "assist", "partner"})  # fmt: skip
 _BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT"})
-_SAY_VERBS = frozenset({"say", "tell", "announce", "state", "declare", "add", "report", "claim",
-                        "insist", "note", "confirm", "write", "argue", "believe", "think"})  # fmt: skip
+_OBLIGATION = frozenset({"must", "should"})
+_COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+_CONFLICT_TYPES = frozenset({"THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+                             "ACCUSE", "REJECT"})  # fmt: skip
+_PROMISE_VERBS = frozenset({"vow", "pledge", "promise", "swear", "threaten"})
+_UNKNOWN = Actor(text="", name=None, country=None, sector=None, code=None)
 
 
 @dataclass(frozen=True)
@@ -110,9 +115,25 @@ class EventExtractor:
         for token in doc:
             rule = self._lexicon.rule_for(token, is_actor)
             if rule is None:
-                continue
+                rule = self._obligation(token)
+                if rule is None:
+                    continue
             out.extend(self._candidates(token, rule, by_token, on, discourse))
         return _dedupe(out)
+
+    def _obligation(self, verb: Token) -> TriggerRule | None:
+        """ "X said Y must/should do Z": a demand of X on Y (REQUEST), read off the reported clause."""
+        if verb.pos_ not in ("VERB", "AUX") or verb.dep_ != "ccomp":
+            return None
+        if verb.head.lemma_.lower() not in _SAY_VERBS:
+            return None
+        modal = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in _OBLIGATION]
+        need = verb.head.lemma_.lower() in ("insist", "demand")
+        if not modal and not need:
+            return None
+        if any(c.dep_ == "neg" for c in verb.children) and not modal:
+            return None
+        return _OBLIGATION_RULE
 
     # -- one trigger --------------------------------------------------------
     def _candidates(
@@ -123,22 +144,32 @@ class EventExtractor:
         on: dt.date | None,
         discourse: Discourse,
     ) -> Iterator[Candidate]:
-        if rule.pos == "V":
+        if rule is _OBLIGATION_RULE:
+            frame = _obligation_frame(trigger)
+        elif rule.pos == "V":
             frame = self._verb_frame(trigger)
         else:
             frame = self._noun_frame(trigger, rule)
         if frame is None:
             return
         clause, actor_heads, recipient_heads, weight_shift = frame
-        status = _factuality(trigger, clause)
-        if status == "unreal":
-            return
-        future = status == "future"
+        status = _factuality(trigger, clause) if rule is not _OBLIGATION_RULE else "real"
         event, cameo, mode = rule.event, rule.cameo, rule.mode
-        if future:
+        if status == "refused" and rule.event in _COOPERATIVE | {"REQUEST"}:
+            event, cameo, mode = "REJECT", "120", None  # "will not accept", "would not meet"
+        elif status in ("unreal", "refused"):
+            return
+        future = status in ("future", "conditional-future")
+        if status == "conditional-future" and rule.event not in ("AGREE", "THREATEN"):
+            event, cameo, mode = "THREATEN", "130", None  # "will withdraw unless ..."
+        elif future:
             event, cameo, mode = _intention(rule)
             if event is None:
                 return
+        if rule.lemma in _PROMISE_VERBS and rule.event == "AGREE":
+            promised = _promised_act(trigger, self._lexicon)
+            if promised is not None and promised.event in _CONFLICT_TYPES:
+                event, cameo, mode = "THREATEN", "138" if promised.event == "ASSAULT" else "130", None
 
         def resolve(heads: list[Token]) -> list[ResolvedActor]:
             found: list[ResolvedActor] = []
@@ -149,6 +180,9 @@ class EventExtractor:
             return found
 
         actors = [a for a in resolve(actor_heads) if _usable(a.actor)]
+        if not actors and not actor_heads and rule.pos == "V" and _is_passive(trigger):
+            actors = [ResolvedActor(_UNKNOWN, trigger)]  # "were killed", by whom not said
+            weight_shift -= 0.2
         if not actors:
             return
         each_other = _each_other(trigger)
@@ -159,7 +193,8 @@ class EventExtractor:
             recipients = self._recipient_inside(trigger, actor_heads, mentions, on, discourse)
         reciprocal = trigger.lemma_.lower() in _RECIPROCAL
         pairs: list[tuple[ResolvedActor, ResolvedActor | None]] = []
-        if not recipients and len(actors) >= 2 and (reciprocal or each_other):
+        direct = any(c.dep_ == "nsubj" for c in trigger.children) or rule.pos == "N"
+        if not recipients and len(actors) >= 2 and ((reciprocal and direct) or each_other):
             for a in actors:
                 for b in actors:
                     if a is not b and a.actor.country != b.actor.country:
@@ -174,7 +209,7 @@ class EventExtractor:
                     pairs.append((a, None))
         for actor, recipient in pairs:
             conf = rule.weight + weight_shift
-            conf += 0.1 if actor.actor.country else -0.15
+            conf += 0.1 if actor.actor.country else -0.15 if actor.actor.sector else -0.2
             conf += 0.05 if recipient and recipient.actor.country else 0.0
             conf -= 0.1 if actor.from_discourse else 0.0
             conf -= 0.1 if future else 0.0
@@ -216,11 +251,9 @@ class EventExtractor:
                 recipients.append(child)
             elif child.dep_ == "agent":
                 subjects.extend(c for c in child.children if c.dep_ == "pobj")
-        if passive and not subjects:
-            subjects = []
         if not subjects and not passive:
             subjects = _inherited_subjects(verb)
-        if not subjects:
+        if not subjects and not passive:
             return None
         if not passive:
             recipients.extend(c for c in verb.children if c.dep_ in ("dobj", "dative"))
@@ -349,12 +382,19 @@ def _inherited_subjects(verb: Token) -> list[Token]:
         if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl", "relcl") or (
             tok.dep_ == "pobj" and tok.head.dep_ == "prep"
         ):
-            if tok.dep_ in ("acl", "relcl"):
-                return [tok.head] if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON") else []
+            if tok.dep_ == "relcl":
+                return [tok.head] if tok.head.pos_ in ("NOUN", "PROPN", "PRON") else []
+            if tok.dep_ == "acl":
+                # "issued a declaration demanding ...": the issuer demands
+                noun = tok.head
+                if tok.tag_ == "VBG" and noun.dep_ in ("dobj",) and noun.head.pos_ in ("VERB", "AUX"):
+                    return [c for c in noun.head.children if c.dep_ == "nsubj"]
+                return []
             parent = tok.head
             if parent.dep_ == "prep":
                 parent = parent.head
-            subj = [c for c in parent.children if c.dep_ in ("nsubj", "csubj")]
+            deps = ("nsubj", "csubj", "nsubjpass") if tok.dep_ == "xcomp" else ("nsubj", "csubj")
+            subj = [c for c in parent.children if c.dep_ in deps]
             if subj:
                 return subj
             tok = parent
@@ -376,14 +416,18 @@ def _factuality(trigger: Token, clause: Token) -> str:
             chain.append(tok)
         else:
             break
-    future = False
+    future = negated = conditional = False
     for t in chain:
         for c in t.children:
             low = c.lower_
             if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and low in _NEGATIONS):
-                return "unreal"
+                negated = True
             if c.dep_ == "mark" and low in _CONDITIONAL_MARKS:
                 return "unreal"
+            if c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children
+            ):
+                conditional = True
             if c.dep_ in ("aux", "auxpass"):
                 if low in _MODAL_FUTURE:
                     future = True
@@ -396,6 +440,8 @@ def _factuality(trigger: Token, clause: Token) -> str:
                     future = True
         if t.lemma_.lower() in _INTENT_HEADS and t is not trigger:
             future = True
+    if negated:
+        return "refused" if future else "unreal"
     # inside an if-clause higher up
     anc = chain[-1]
     for _ in range(3):
@@ -406,7 +452,36 @@ def _factuality(trigger: Token, clause: Token) -> str:
         if anc.head is anc:
             break
         anc = anc.head
+    if future and conditional:
+        return "conditional-future"
     return "future" if future else "real"
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN"
+    )
+
+
+def _obligation_frame(verb: Token) -> tuple[Token, list[Token], list[Token], float] | None:
+    say = verb.head
+    speakers = [c for c in say.children if c.dep_ == "nsubj"]
+    addressees = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not speakers or not addressees:
+        return None
+    return say, speakers, addressees, -0.1
+
+
+def _promised_act(verb: Token, lexicon: TriggerLexicon) -> TriggerRule | None:
+    """The act a promise, vow or pledge is about ("vowed to expel ...")."""
+    for child in verb.children:
+        if child.dep_ in ("xcomp", "ccomp"):
+            for tok in [child, *child.subtree]:
+                if tok.pos_ in ("VERB", "AUX"):
+                    rule = lexicon.rule_for(tok, lambda _t: True)
+                    if rule is not None:
+                        return rule
+    return None
 
 
 def _reported(verb: Token) -> bool:
@@ -449,5 +524,9 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
             best[key] = c
     return list(best.values())
 
+
+_OBLIGATION_RULE = TriggerRule(
+    lemma="must", pos="V", event="REQUEST", mode=None, cameo="100", when="", weight=0.6
+)
 
 __all__ = ["Candidate", "EventExtractor", "np_tokens"]

@@ -9,6 +9,7 @@ whose `when` conditions all hold wins. Conditions (`;`-separated):
     obj=a|b       its direct object (or passive subject) has the lemma a or b
     pobj=a|b      the object of one of its prepositions has the lemma a or b
     objactor      its direct object is an actor (a state, person, organisation...)
+    noobj         it has no object at all ("the two leaders met")
     xcomp         it governs an infinitive clause ("urged X to ...")
     xcomp=a|b     ... whose verb has the lemma a or b ("vowed to retaliate")
     mod=a|b       (nouns) a modifier has the lemma a or b ("hunger strike", "military operation")
@@ -95,6 +96,8 @@ def _condition(key: str, value: str) -> Condition:
             for p in _children(t, "prep")
             for o in _children(p, "pobj")
         )
+    if key == "noobj":
+        return lambda t, _: not _children(t, "dobj", "nsubjpass", "attr", "dative", "ccomp")
     if key == "objactor":
         return lambda t, is_actor: any(is_actor(o) for o in _children(t, "dobj", "nsubjpass"))
     if key == "xcomp":
