@@ -108,7 +108,7 @@ def ingest(
             )
     for line in summary_lines(summary, store=db):
         click.echo(line, err=True)
-    if summary.read == 0 and summary.failed > 0:
+    if summary.read == 0 and (summary.failed or summary.notes):
         sys.exit(1)
 
 

@@ -84,6 +84,7 @@ class IngestSummary:
     workers: int
     seconds: float  # coding and writing, once the workers were ready
     startup_seconds: float  # starting the workers and building their coders
+    notes: tuple[str, ...] = ()  # problems with a path as given (missing, empty directory)
 
     @property
     def failed(self) -> int:
@@ -112,6 +113,18 @@ def content_hash(article: Article) -> str:
 
 def _problem_item(problem: ReadProblem) -> str:
     return f"{problem.source}:{problem.line}" if problem.line is not None else problem.source
+
+
+def _is_item(problem: ReadProblem) -> bool:
+    """True when a problem is about one document (recorded as failed), False when it is
+    about a path as given: a directory, or a path that does not exist at all."""
+    if problem.line is not None or problem.source == "stdin":
+        return True
+    path = Path(problem.source)
+    if path.is_dir():
+        return False
+    missing = not path.exists() and not path.is_symlink()
+    return not (missing and problem.message.startswith("no such file"))
 
 
 def _walk(directory: Path) -> list[Path]:
@@ -204,12 +217,16 @@ def ingest(
     factory = coder or CoderSpec()
     states = store.article_states()
     failures: list[Failure] = []
+    notes: list[str] = []
     failed_results: list[ArticleResult] = []
 
     def problem(p: ReadProblem) -> None:
         if on_problem is not None:
             on_problem(p)
         if not p.fatal:
+            return
+        if not _is_item(p):
+            notes.append(str(p))
             return
         item = _problem_item(p)
         failures.append(Failure(item, p.message))
@@ -326,4 +343,5 @@ def ingest(
         workers=backend_workers,
         seconds=elapsed if todo else 0.0,
         startup_seconds=startup,
+        notes=tuple(notes),
     )

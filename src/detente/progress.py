@@ -128,6 +128,7 @@ def summary_lines(s: IngestSummary, *, store: str) -> list[str]:
             f"({s.rate:.1f} articles/s on {s.workers} worker{'s' if s.workers != 1 else ''}; "
             f"{_duration(s.startup_seconds)} to start them)"
         )
+    lines += [f"ingest: {note}" for note in s.notes]
     if s.failures:
         lines.append("ingest: failed:")
         lines += [f"  {f.item}: {f.reason}" for f in s.failures]
