@@ -54,7 +54,9 @@ _LIGHT_VERBS = frozenset({"hold", "conduct", "launch", "carry", "stage", "impose
                           "intensify", "lead", "host", "organise", "organize", "issue",
                           "level", "file", "lodge", "unleash", "wage", "order", "join",
                           "accept", "extend", "deliver", "give", "send", "provide", "announce",
-                          "approve", "introduce", "slap", "tighten", "expand", "broaden"})  # fmt: skip
+                          "approve", "introduce", "slap", "tighten", "expand", "broaden",
+                          "renew", "declare", "win", "mount", "engage", "undertake", "initiate",
+                          "stage"})  # fmt: skip
 _OCCURRENCE_VERBS = frozenset({"take", "erupt", "break", "occur", "happen", "kill", "hit",
                                "leave", "wound", "injure", "destroy", "target", "end", "begin",
                                "start", "continue", "resume", "follow", "come", "claim",
@@ -113,11 +115,9 @@ class EventExtractor:
             return []
         out: list[Candidate] = []
         for token in doc:
-            rule = self._lexicon.rule_for(token, is_actor)
+            rule = self._obligation(token) or self._lexicon.rule_for(token, is_actor)
             if rule is None:
-                rule = self._obligation(token)
-                if rule is None:
-                    continue
+                continue
             out.extend(self._candidates(token, rule, by_token, on, discourse))
         return _dedupe(out)
 
@@ -147,7 +147,7 @@ class EventExtractor:
         if rule is _OBLIGATION_RULE:
             frame = _obligation_frame(trigger)
         elif rule.pos == "V":
-            frame = self._verb_frame(trigger)
+            frame = self._verb_frame(trigger, rule)
         else:
             frame = self._noun_frame(trigger, rule)
         if frame is None:
@@ -160,7 +160,9 @@ class EventExtractor:
         elif status in ("unreal", "refused"):
             return
         future = status in ("future", "conditional-future")
-        if status == "conditional-future" and rule.event not in ("AGREE", "THREATEN"):
+        if status == "conditional-future" and (
+            rule.event in _CONFLICT_TYPES or rule.mode == "withdraw"
+        ) and rule.event != "THREATEN":
             event, cameo, mode = "THREATEN", "130", None  # "will withdraw unless ..."
         elif future:
             event, cameo, mode = _intention(rule)
@@ -201,11 +203,9 @@ class EventExtractor:
                         pairs.append((a, b))
         if not pairs:
             for a in actors:
-                if recipients:
-                    for r in recipients:
-                        if not _same(a.actor, r.actor):
-                            pairs.append((a, r))
-                else:
+                others = [r for r in recipients if not _same(a.actor, r.actor)]
+                pairs.extend((a, r) for r in others)
+                if not others:
                     pairs.append((a, None))
         for actor, recipient in pairs:
             conf = rule.weight + weight_shift
@@ -214,6 +214,7 @@ class EventExtractor:
             conf -= 0.1 if actor.from_discourse else 0.0
             conf -= 0.1 if future else 0.0
             conf += 0.05 if clause.dep_ == "ROOT" else 0.0
+            conf -= 0.15 if _subordinate(clause) else 0.0
             yield Candidate(
                 rule=rule,
                 event=event,
@@ -226,7 +227,9 @@ class EventExtractor:
                 future=future,
             )
 
-    def _verb_frame(self, verb: Token) -> tuple[Token, list[Token], list[Token], float] | None:
+    def _verb_frame(
+        self, verb: Token, rule: TriggerRule
+    ) -> tuple[Token, list[Token], list[Token], float] | None:
         if verb.dep_ == "amod" or verb.tag_ in ("JJ",):
             return None
         head = verb.head
@@ -239,8 +242,13 @@ class EventExtractor:
                 pass  # handled as an intention by _factuality
             else:
                 return None
-        if verb.dep_ in ("xcomp", "ccomp") and head.lemma_.lower() in _BLOCKING_HEADS:
-            return None
+        up = verb
+        for _ in range(3):  # "refused to allow planes to land and evacuate ...": all refused
+            if up.dep_ not in ("xcomp", "ccomp", "conj") or up.head is up:
+                break
+            if up.dep_ != "conj" and up.head.lemma_.lower() in _BLOCKING_HEADS:
+                return None
+            up = up.head
         subjects, recipients = [], []
         passive = False
         for child in verb.children:
@@ -257,9 +265,12 @@ class EventExtractor:
             return None
         if not passive:
             recipients.extend(c for c in verb.children if c.dep_ in ("dobj", "dative"))
+        preps = _RECIPIENT_PREPS + (("from", "out") if rule.mode == "withdraw" else ())
         for prep in (c for c in verb.children if c.dep_ == "prep"):
-            if prep.lower_ in _RECIPIENT_PREPS:
+            if prep.lower_ in preps:
                 recipients.extend(c for c in prep.children if c.dep_ == "pobj")
+        if not recipients:
+            recipients.extend(_complement_recipients(verb))
         if verb.dep_ == "acl" and verb.tag_ == "VBN":
             recipients.append(head)
         return verb, subjects, recipients, 0.0
@@ -303,6 +314,14 @@ class EventExtractor:
                     recipients.extend(c for c in prep.children if c.dep_ == "pobj")
             recipients.extend(c for c in head.children if c.dep_ == "dative")
             return head, actors, recipients, -0.05
+        if noun.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_.lower() in (
+            "engage", "involve", "participate", "join", "take"
+        ):
+            verb = head.head  # "engaged in ethnic cleansing", "took part in the protests"
+            actors = actors or [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not actors:
+                return None
+            return verb, actors, recipients, -0.05
         if noun.dep_ == "nsubj" and head.pos_ == "VERB" and head.lemma_.lower() in _OCCURRENCE_VERBS:
             clause = head  # "clashes erupted", "an air strike killed ..."
         elif noun.dep_ == "pobj" and head.lower_ in _AFTER_PREPS:
@@ -371,6 +390,23 @@ def _each_other(trigger: Token) -> bool:
     return False
 
 
+def _complement_recipients(verb: Token) -> list[Token]:
+    """Whom the act in a complement is aimed at: "demanded that Britain release ...",
+    "agreed to supply gas to Jordan", "refused to let inspectors in"."""
+    out: list[Token] = []
+    for comp in (c for c in verb.children if c.dep_ in ("xcomp", "ccomp")):
+        if comp.dep_ == "ccomp":
+            out.extend(c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass"))
+        out.extend(c for c in comp.children if c.dep_ in ("dobj", "dative"))
+        for prep in (c for c in comp.children if c.dep_ == "prep"):
+            if prep.lower_ in _RECIPIENT_PREPS:
+                out.extend(c for c in prep.children if c.dep_ == "pobj")
+        if comp.dep_ == "xcomp":  # "let inspectors enter": the subject of the small clause
+            for sub in (c for c in comp.children if c.dep_ in ("ccomp", "xcomp")):
+                out.extend(c for c in sub.children if c.dep_ == "nsubj")
+    return out
+
+
 def _has_to(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
@@ -379,6 +415,9 @@ def _inherited_subjects(verb: Token) -> list[Token]:
     """The subject a verb shares with the clause it hangs from (conjuncts, participles, infinitives)."""
     tok = verb
     for _ in range(4):
+        if tok.dep_ == "acomp":  # "is willing to send": the subject of "is"
+            subj = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            return subj
         if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl", "relcl") or (
             tok.dep_ == "pobj" and tok.head.dep_ == "prep"
         ):
@@ -411,7 +450,7 @@ def _factuality(trigger: Token, clause: Token) -> str:
     tok = chain[-1]
     # climb through infinitive and conjunct links that share the clause's reality
     for _ in range(3):
-        if tok.dep_ in ("xcomp", "conj", "aux") and tok.head is not tok:
+        if tok.dep_ in ("xcomp", "conj", "aux", "acomp") and tok.head is not tok:
             tok = tok.head
             chain.append(tok)
         else:
@@ -455,6 +494,19 @@ def _factuality(trigger: Token, clause: Token) -> str:
     if future and conditional:
         return "conditional-future"
     return "future" if future else "real"
+
+
+_BACKGROUND_MARKS = frozenset({"after", "before", "since", "when", "as", "while", "because",
+                               "although", "though", "once", "until"})  # fmt: skip
+
+
+def _subordinate(clause: Token) -> bool:
+    """Background clauses ("after X attacked Y", "which Z signed") weigh less than the main one."""
+    if clause.dep_ in ("relcl", "acl"):
+        return True
+    if clause.dep_ == "advcl":
+        return any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS for c in clause.children)
+    return False
 
 
 def _is_passive(verb: Token) -> bool:

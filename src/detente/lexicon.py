@@ -73,6 +73,10 @@ def _objects(token: Token) -> list[Token]:
     objs = _children(token, "dobj", "nsubjpass", "attr", "dative")
     for obj in list(objs):
         objs.extend(c for c in obj.conjuncts)
+        # "25,000 tons of food aid", "dozens of troops": the measured thing
+        for prep in _children(obj, "prep"):
+            if prep.lower_ == "of":
+                objs.extend(_children(prep, "pobj"))
     return objs
 
 
@@ -171,6 +175,8 @@ class TriggerLexicon:
                     conditions=tuple(conds),
                 )
             )
+        # conditioned rules are tried before a lemma's unconditioned default
+        rules.sort(key=lambda r: (r.lemma, r.pos, not r.conditions))
         return cls(rules=rules)
 
     def rule_for(self, token: Token, is_actor: Callable[[Token], bool]) -> TriggerRule | None:
