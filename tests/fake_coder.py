@@ -32,7 +32,9 @@ VERSION = "fake 1.0"
 
 
 def actor(country: str, text: str | None = None) -> Actor:
-    return Actor(text=text or country, name=country, country=country, sector=Sector.GOV, code=f"{country}GOV")
+    return Actor(
+        text=text or country, name=country, country=country, sector=Sector.GOV, code=f"{country}GOV"
+    )
 
 
 def make_event(
@@ -85,7 +87,9 @@ class FakeCoder:
             offset = article.text.find(sentence, offset)
             for match in PATTERN.finditer(sentence):
                 kind, mode, cameo, goldstein, quad = VERBS[match.group(2)]
-                date = match.group(4) or (article.published.isoformat() if article.published else None)
+                date = match.group(4) or (
+                    article.published.isoformat() if article.published else None
+                )
                 start = offset + match.start(2)
                 event_id = hashlib.sha1(f"{article.text}|{start}|{kind}".encode()).hexdigest()[:16]
                 events.append(
@@ -132,7 +136,9 @@ def dump_store(path: object) -> dict[str, list[tuple]]:
                 "SELECT * EXCLUDE (ingested_at) FROM articles ORDER BY doc_id"
             ).fetchall(),
             "events": con.execute("SELECT * FROM events ORDER BY event_id").fetchall(),
-            "mentions": con.execute("SELECT * FROM mentions ORDER BY doc_id, mention_id").fetchall(),
+            "mentions": con.execute(
+                "SELECT * FROM mentions ORDER BY doc_id, mention_id"
+            ).fetchall(),
         }
     finally:
         con.close()

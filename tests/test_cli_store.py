@@ -42,12 +42,30 @@ def db(tmp_path: Path) -> Path:
     with open_store(path) as store:
         store.write_batch(
             [
-                stored("seed", "Arab News", make_event("seed", "PAK", "RUS", sentence="Qureshi called Lavrov.")),
-                stored("second", "Dawn", make_event("second", "PAK", "RUS", sentence="Qureshi phoned Lavrov.", confidence=0.95)),
+                stored(
+                    "seed",
+                    "Arab News",
+                    make_event("seed", "PAK", "RUS", sentence="Qureshi called Lavrov."),
+                ),
+                stored(
+                    "second",
+                    "Dawn",
+                    make_event(
+                        "second", "PAK", "RUS", sentence="Qureshi phoned Lavrov.", confidence=0.95
+                    ),
+                ),
                 stored(
                     "other",
                     "Guardian",
-                    make_event("other", "USA", "IRN", event="ACCUSE", cameo="112", date="2020-02-03", sentence="Washington accused Tehran."),
+                    make_event(
+                        "other",
+                        "USA",
+                        "IRN",
+                        event="ACCUSE",
+                        cameo="112",
+                        date="2020-02-03",
+                        sentence="Washington accused Tehran.",
+                    ),
                 ),
             ]
         )
@@ -68,7 +86,9 @@ def test_events_table_shows_counts_and_evidence(db: Path) -> None:
 
 
 def test_events_jsonl_is_the_event_record_with_counts_and_mentions(db: Path) -> None:
-    result = invoke("events", "--db", str(db), "--format", "jsonl", "--dyad", "PAK,RUS", "--evidence")
+    result = invoke(
+        "events", "--db", str(db), "--format", "jsonl", "--dyad", "PAK,RUS", "--evidence"
+    )
     assert result.exit_code == 0
     (line,) = result.output.splitlines()
     record = json.loads(line)
@@ -80,15 +100,35 @@ def test_events_jsonl_is_the_event_record_with_counts_and_mentions(db: Path) -> 
 
 
 def test_events_csv_filters_by_date_type_and_source(db: Path) -> None:
-    result = invoke("events", "--db", str(db), "--format", "csv", "--since", "2020-02-01", "--evidence")
+    result = invoke(
+        "events", "--db", str(db), "--format", "csv", "--since", "2020-02-01", "--evidence"
+    )
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert [(r["event"], r["actor_code"], r["sentence"]) for r in rows] == [
         ("ACCUSE", "USAGOV", "Washington accused Tehran.")
     ]
-    assert invoke("events", "--db", str(db), "--format", "csv", "--until", "2020-01-31").output.count("CONSULT") == 1
-    assert invoke("events", "--db", str(db), "--format", "jsonl", "--type", "accuse").output.count("\n") == 1
-    assert invoke("events", "--db", str(db), "--format", "jsonl", "--source", "Dawn").output.count("\n") == 1
-    assert invoke("events", "--db", str(db), "--format", "jsonl", "--limit", "1").output.count("\n") == 1
+    assert (
+        invoke("events", "--db", str(db), "--format", "csv", "--until", "2020-01-31").output.count(
+            "CONSULT"
+        )
+        == 1
+    )
+    assert (
+        invoke("events", "--db", str(db), "--format", "jsonl", "--type", "accuse").output.count(
+            "\n"
+        )
+        == 1
+    )
+    assert (
+        invoke("events", "--db", str(db), "--format", "jsonl", "--source", "Dawn").output.count(
+            "\n"
+        )
+        == 1
+    )
+    assert (
+        invoke("events", "--db", str(db), "--format", "jsonl", "--limit", "1").output.count("\n")
+        == 1
+    )
 
 
 def test_events_usage_and_store_errors_are_one_line(db: Path, tmp_path: Path) -> None:
@@ -123,6 +163,7 @@ def test_second_writer_gets_store_in_use_not_a_traceback(db: Path, tmp_path: Pat
     with open_store(db):  # this test process holds the store
         proc = subprocess.run(
             [*CLI, "ingest", str(tmp_path / "a.txt"), "--db", str(db)],
+            check=False,
             capture_output=True,
             text=True,
             timeout=120,
@@ -151,8 +192,19 @@ def test_kill_9_then_rerun_equals_a_clean_run(guardian_sample: Path, tmp_path: P
 
     crashed = tmp_path / "crashed.duckdb"
     proc = subprocess.Popen(
-        [*CLI, "ingest", str(guardian_sample), "--db", str(crashed), "--workers", "1",
-         "--batch-size", "3", "--progress-interval", "0"],
+        [
+            *CLI,
+            "ingest",
+            str(guardian_sample),
+            "--db",
+            str(crashed),
+            "--workers",
+            "1",
+            "--batch-size",
+            "3",
+            "--progress-interval",
+            "0",
+        ],
         stderr=subprocess.PIPE,
         text=True,
     )

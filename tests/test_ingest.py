@@ -73,7 +73,9 @@ def test_changed_article_replaces_its_events(corpus: Path, tmp_path: Path) -> No
     summary = run([corpus], db)
     assert (summary.changed, summary.unchanged) == (1, 3)
     with open_store(db, read_only=True) as store:
-        calls = {e.event.date: e.num_mentions for e in store.events(EventQuery(event_type="CONSULT"))}
+        calls = {
+            e.event.date: e.num_mentions for e in store.events(EventQuery(event_type="CONSULT"))
+        }
     assert calls == {"2020-01-10": 1, "2020-01-12": 1}
 
 
@@ -92,7 +94,10 @@ def test_bad_items_are_reported_once_and_recorded_as_failed(corpus: Path, tmp_pa
     db = tmp_path / "s.duckdb"
     summary = run([corpus], db, on_problem=problems.append)
 
-    failed = {Path(f.item.split(":")[0]).name + (":" + f.item.split(":")[1] if ":" in f.item else "") for f in summary.failures}
+    failed = {
+        Path(f.item.split(":")[0]).name + (":" + f.item.split(":")[1] if ":" in f.item else "")
+        for f in summary.failures
+    }
     assert failed == {"scan.pdf", "empty.txt", "wire.jsonl:3", "locked.txt"}
     assert len([p for p in problems if p.fatal]) == 4  # each reported once
     assert all(f.reason for f in summary.failures)
@@ -183,7 +188,10 @@ def test_feed_entries_use_saved_pages_or_their_own_text(tmp_path: Path) -> None:
     write(folder / "call.html", PAGE)
     problems: list[ReadProblem] = []
     articles = {a.doc_id: a for a in read_corpus([str(folder)], on_problem=problems.append)}
-    assert set(articles) == {"https://example.org/news/2020/call", "https://example.org/news/2020/aid"}
+    assert set(articles) == {
+        "https://example.org/news/2020/call",
+        "https://example.org/news/2020/aid",
+    }
     call = articles["https://example.org/news/2020/call"]
     assert "PAK called RUS" in call.text and call.source == "Example Wire"
     assert call.published is not None and call.published.isoformat() == "2020-01-13"
@@ -200,7 +208,9 @@ def test_xml_feed_is_sniffed_and_broken_feed_reported(tmp_path: Path) -> None:
     write(tmp_path / "f" / "news.xml", RSS)
     write(tmp_path / "g" / "bad.rss", "this is not a feed at all")
     problems: list[ReadProblem] = []
-    found = list(read_corpus([str(tmp_path / "f"), str(tmp_path / "g")], on_problem=problems.append))
+    found = list(
+        read_corpus([str(tmp_path / "f"), str(tmp_path / "g")], on_problem=problems.append)
+    )
     assert len(found) == 2
     assert [Path(p.source).name for p in problems] == ["bad.rss"]
 
@@ -220,7 +230,9 @@ def real_coder():
     return CoderSpec()
 
 
-def test_seed_and_a_second_report_make_one_consult_with_two_mentions(real_coder, tmp_path: Path) -> None:
+def test_seed_and_a_second_report_make_one_consult_with_two_mentions(
+    real_coder, tmp_path: Path
+) -> None:
     if not SEED.exists():
         pytest.skip(f"{SEED} is absent (no ../shared beside the repo)")
     (tmp_path / "in").mkdir()
@@ -229,12 +241,20 @@ def test_seed_and_a_second_report_make_one_consult_with_two_mentions(real_coder,
         "\n".join(
             [
                 __import__("json").dumps(
-                    {"id": "pakistan-russia-cooperation", "text": SEED.read_text(encoding="utf-8"),
-                     "date": "2020-01-21", "source": "Arab News"}
+                    {
+                        "id": "pakistan-russia-cooperation",
+                        "text": SEED.read_text(encoding="utf-8"),
+                        "date": "2020-01-21",
+                        "source": "Arab News",
+                    }
                 ),
                 __import__("json").dumps(
-                    {"id": "qureshi-lavrov-call", "text": SECOND_REPORT, "date": "2020-01-11",
-                     "source": "Team wire"}
+                    {
+                        "id": "qureshi-lavrov-call",
+                        "text": SECOND_REPORT,
+                        "date": "2020-01-11",
+                        "source": "Team wire",
+                    }
                 ),
             ]
         )
@@ -243,9 +263,42 @@ def test_seed_and_a_second_report_make_one_consult_with_two_mentions(real_coder,
     db = tmp_path / "s.duckdb"
     run([tmp_path / "in"], db, coder=real_coder)
     with open_store(db, read_only=True) as store:
-        calls = store.events(EventQuery(actor="PAK", recipient="RUS", event_type="CONSULT", evidence=True))
+        calls = store.events(
+            EventQuery(actor="PAK", recipient="RUS", event_type="CONSULT", evidence=True)
+        )
     matching = [e for e in calls if e.event.date == "2020-01-10"]
     assert len(matching) == 1, [e.to_dict() for e in calls]
     (call,) = matching
     assert (call.num_mentions, call.num_articles, call.num_sources) == (2, 2, 2)
-    assert {m.doc_id for m in call.mentions} == {"pakistan-russia-cooperation", "qureshi-lavrov-call"}
+    assert {m.doc_id for m in call.mentions} == {
+        "pakistan-russia-cooperation",
+        "qureshi-lavrov-call",
+    }
+
+
+def test_force_codes_unchanged_articles_again(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    run([corpus], db)
+    before = dump_store(db)
+    again = run([corpus], db, force=True)
+    assert (again.changed, again.unchanged, again.mentions) == (4, 0, 4)
+    assert dump_store(db) == before
+
+
+def test_plain_progress_lines_and_closing_summary(corpus: Path, tmp_path: Path) -> None:
+    import io
+
+    from detente.progress import IngestDisplay, summary_lines
+
+    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4\n\x00")
+    stream = io.StringIO()
+    with IngestDisplay(stream, interval=0, live=False) as display:
+        summary = run([corpus], tmp_path / "s.duckdb", batch_size=2, on_progress=display)
+    lines = stream.getvalue().splitlines()
+    assert lines[-1].startswith("ingest: 4/4 articles (100%)")
+    assert "1 failed" in lines[-1]
+    assert len(lines) == len(set(lines))  # no line repeated
+    text = "\n".join(summary_lines(summary, store="s.duckdb"))
+    assert "4 new, 0 changed, 0 unchanged; 1 failed" in text
+    assert "4 mentions written, 3 new events" in text
+    assert "scan.pdf: not text (a PDF)" in text

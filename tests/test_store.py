@@ -24,7 +24,9 @@ from detente.store import (
 )
 
 
-def ok(doc_id: str, *events, source: str | None = "Wire", content_hash: str = "h1") -> ArticleResult:
+def ok(
+    doc_id: str, *events, source: str | None = "Wire", content_hash: str = "h1"
+) -> ArticleResult:
     article = Article(doc_id=doc_id, text="...", published=dt.date(2020, 1, 21), source=source)
     return ArticleResult(
         doc_id=doc_id,
@@ -50,7 +52,9 @@ def test_new_store_has_versioned_schema(db: Path) -> None:
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    tables = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
     versions = con.execute("SELECT version FROM schema_migrations").fetchall()
     con.close()
     assert {"articles", "events", "mentions", "schema_migrations", "store_meta"} <= tables
@@ -61,7 +65,9 @@ def test_two_articles_reporting_one_call_make_one_event_with_two_mentions(db: Pa
     a = make_event("seed", "PAK", "RUS", sentence="Qureshi called Lavrov.", confidence=0.8)
     b = make_event("second", "PAK", "RUS", sentence="Pakistan's FM phoned Lavrov.", confidence=0.9)
     with open_store(db) as store:
-        stats = store.write_batch([ok("seed", a, source="Arab News"), ok("second", b, source="Dawn")])
+        stats = store.write_batch(
+            [ok("seed", a, source="Arab News"), ok("second", b, source="Dawn")]
+        )
         (event,) = store.events(EventQuery(evidence=True))
     assert (stats.mentions_added, stats.events_added) == (2, 1)
     assert (event.num_mentions, event.num_articles, event.num_sources) == (2, 2, 2)
@@ -123,13 +129,23 @@ def test_changed_article_replaces_its_mentions_and_recounts(db: Path) -> None:
         store.write_batch(
             [
                 ok("a", make_event("a", "PAK", "RUS")),
-                ok("b", make_event("b", "PAK", "RUS"), make_event("b", "USA", "IRN", event="ACCUSE", sentence_index=2)),
+                ok(
+                    "b",
+                    make_event("b", "PAK", "RUS"),
+                    make_event("b", "USA", "IRN", event="ACCUSE", sentence_index=2),
+                ),
             ]
         )
         assert store.summary().events == 2
         # b is corrected: it no longer reports the call, only the accusation
         stats = store.write_batch(
-            [ok("b", make_event("b", "USA", "IRN", event="ACCUSE", sentence_index=3), content_hash="h2")]
+            [
+                ok(
+                    "b",
+                    make_event("b", "USA", "IRN", event="ACCUSE", sentence_index=3),
+                    content_hash="h2",
+                )
+            ]
         )
         events = {e.event.event: e for e in store.events(EventQuery())}
         assert store.article_states()["b"].content_hash == "h2"
@@ -149,7 +165,9 @@ def test_event_disappears_when_its_last_mention_goes(db: Path) -> None:
 
 def test_failed_items_are_recorded_with_their_reason(db: Path) -> None:
     with open_store(db) as store:
-        store.write_batch([ArticleResult(doc_id="x.pdf", status="failed", error="x.pdf is not text")])
+        store.write_batch(
+            [ArticleResult(doc_id="x.pdf", status="failed", error="x.pdf is not text")]
+        )
         states = store.article_states()
         assert store.summary().articles_failed == 1
     assert states["x.pdf"].status == "failed"
@@ -175,13 +193,19 @@ def test_queries_filter_with_parameters(db: Path) -> None:
         store.write_batch(
             [
                 ok("a", make_event("a", "PAK", "RUS", date="2020-01-10"), source="Arab News"),
-                ok("b", make_event("b", "USA", "IRN", event="ACCUSE", cameo="112", date="2020-02-03"), source="Guardian"),
+                ok(
+                    "b",
+                    make_event("b", "USA", "IRN", event="ACCUSE", cameo="112", date="2020-02-03"),
+                    source="Guardian",
+                ),
                 ok("c", make_event("c", "RUS", "PAK", date="2020-03")),
             ]
         )
 
         def kinds(**kw) -> list[str]:
-            return [f"{e.event.actor.country}>{e.event.event}" for e in store.events(EventQuery(**kw))]
+            return [
+                f"{e.event.actor.country}>{e.event.event}" for e in store.events(EventQuery(**kw))
+            ]
 
         assert kinds(actor="PAK") == ["PAK>CONSULT"]
         assert kinds(actor="PAKGOV", recipient="rus") == ["PAK>CONSULT"]
@@ -229,7 +253,9 @@ def test_second_process_gets_store_in_use(db: Path) -> None:
             "except StoreInUseError as err:\n"
             "    print(err); sys.exit(3)\n"
         )
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60
+        )
     assert proc.returncode == 3, proc.stderr
     assert "is in use by another detente process" in proc.stdout
     assert "use another --db" in proc.stdout
@@ -241,7 +267,9 @@ _countries = st.sampled_from(["PAK", "RUS", "USA"])
 _dates = st.sampled_from(["2020-01-10", "2020-01-11", None])
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     writes=st.lists(
         st.tuples(_docs, st.lists(st.tuples(_countries, _countries, _dates), max_size=3)),

@@ -25,9 +25,14 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _db_option(func: Any) -> Any:
-    return click.option("--db", "db", envvar="DETENTE_DB", default="detente.duckdb", show_default=True, help=_DB_HELP)(
-        func
-    )
+    return click.option(
+        "--db",
+        "db",
+        envvar="DETENTE_DB",
+        default="detente.duckdb",
+        show_default=True,
+        help=_DB_HELP,
+    )(func)
 
 
 def _csv_columns(text: str | None) -> dict[str, str] | None:
@@ -48,25 +53,60 @@ def _csv_columns(text: str | None) -> dict[str, str] | None:
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @_db_option
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Local processes to code on (default: all cores).")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Code on an existing Dask cluster, e.g. tcp://host:8786 (overrides --workers).")
-@click.option("--date", "published", type=_DATE, default=None,
-              help="Publication date (YYYY-MM-DD) for inputs that carry none.")
-@click.option("--csv-columns", default=None, metavar="FIELD=COLUMN,...",
-              help="CSV column names for id, text, date, title, source, url, e.g. text=body.")
-@click.option("--dedup", default=None, metavar="FIELDS",
-              help="Fields that make two mentions one event, for a new store "
-                   "(default actor,recipient,event,mode,date: one a day). See docs/STORE.md.")
-@click.option("--dictionary", "dictionaries", multiple=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Extra PETRARCH/CAMEO actor dictionary (repeatable).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
-              help="Articles per transaction (at most this much work is redone after a crash).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Local processes to code on (default: all cores).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Code on an existing Dask cluster, e.g. tcp://host:8786 (overrides --workers).",
+)
+@click.option(
+    "--date",
+    "published",
+    type=_DATE,
+    default=None,
+    help="Publication date (YYYY-MM-DD) for inputs that carry none.",
+)
+@click.option(
+    "--csv-columns",
+    default=None,
+    metavar="FIELD=COLUMN,...",
+    help="CSV column names for id, text, date, title, source, url, e.g. text=body.",
+)
+@click.option(
+    "--dedup",
+    default=None,
+    metavar="FIELDS",
+    help="Fields that make two mentions one event, for a new store "
+    "(default actor,recipient,event,mode,date: one a day). See docs/STORE.md.",
+)
+@click.option(
+    "--dictionary",
+    "dictionaries",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Extra PETRARCH/CAMEO actor dictionary (repeatable).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Articles per transaction (at most this much work is redone after a crash).",
+)
 @click.option("--force", is_flag=True, help="Code every article again, even unchanged ones.")
-@click.option("--progress-interval", type=click.FloatRange(min=0), default=10.0, show_default=True,
-              help="Seconds between progress lines when stderr is not a terminal.")
+@click.option(
+    "--progress-interval",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds between progress lines when stderr is not a terminal.",
+)
 @friendly_errors
 def ingest(
     paths: tuple[str, ...],
@@ -92,20 +132,22 @@ def ingest(
     columns = _csv_columns(csv_columns)
     rule = DedupRule.parse(dedup) if dedup else None
     options = {"dictionaries": tuple(dictionaries)} if dictionaries else {}
-    with open_store(db, dedup=rule) as store:
-        with IngestDisplay(sys.stderr, interval=progress_interval) as display:
-            summary = run_ingest(
-                list(paths),
-                store,
-                coder=CoderSpec.of(options),
-                workers=workers,
-                scheduler=scheduler,
-                batch_size=batch_size,
-                published=published.date() if published else None,
-                csv_columns=columns,
-                force=force,
-                on_progress=display,
-            )
+    with (
+        open_store(db, dedup=rule) as store,
+        IngestDisplay(sys.stderr, interval=progress_interval) as display,
+    ):
+        summary = run_ingest(
+            list(paths),
+            store,
+            coder=CoderSpec.of(options),
+            workers=workers,
+            scheduler=scheduler,
+            batch_size=batch_size,
+            published=published.date() if published else None,
+            csv_columns=columns,
+            force=force,
+            on_progress=display,
+        )
     for line in summary_lines(summary, store=db):
         click.echo(line, err=True)
     if summary.read == 0 and (summary.failed or summary.notes):
@@ -151,8 +193,22 @@ def _print_table(items: list[StoredEvent], evidence: bool) -> None:
     from rich.table import Table
 
     table = Table(show_lines=evidence)
-    for name in ("date", "event", "mode", "actor", "recipient", "cameo", "goldstein", "mentions", "articles", "sources"):
-        table.add_column(name, justify="right" if name in ("goldstein", "mentions", "articles", "sources") else "left")
+    for name in (
+        "date",
+        "event",
+        "mode",
+        "actor",
+        "recipient",
+        "cameo",
+        "goldstein",
+        "mentions",
+        "articles",
+        "sources",
+    ):
+        table.add_column(
+            name,
+            justify="right" if name in ("goldstein", "mentions", "articles", "sources") else "left",
+        )
     if evidence:
         table.add_column("evidence", ratio=1)
     for item in items:
@@ -183,16 +239,30 @@ def _print_table(items: list[StoredEvent], evidence: bool) -> None:
 @click.option("--actor", default=None, help="Actor country or code prefix (PAK, PAKGOV, IGOUNO).")
 @click.option("--recipient", default=None, help="Recipient country or code prefix.")
 @click.option("--dyad", default=None, metavar="A,B", help="Actor A doing something to recipient B.")
-@click.option("--type", "event_type", default=None,
-              help="PLOVER event type (CONSULT) or CAMEO code prefix (04).")
+@click.option(
+    "--type",
+    "event_type",
+    default=None,
+    help="PLOVER event type (CONSULT) or CAMEO code prefix (04).",
+)
 @click.option("--since", type=_DATE, default=None, help="Events on or after this day (YYYY-MM-DD).")
-@click.option("--until", type=_DATE, default=None, help="Events on or before this day (YYYY-MM-DD).")
+@click.option(
+    "--until", type=_DATE, default=None, help="Events on or before this day (YYYY-MM-DD)."
+)
 @click.option("--source", default=None, help="Only events reported by this source (e.g. Guardian).")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many events.")
-@click.option("--evidence", is_flag=True,
-              help="Show the evidence sentence (jsonl: every mention with its sentence).")
+@click.option(
+    "--evidence",
+    is_flag=True,
+    help="Show the evidence sentence (jsonl: every mention with its sentence).",
+)
 @friendly_errors
 def events(
     db: str,
@@ -215,7 +285,9 @@ def events(
             raise click.UsageError("give either --dyad or --actor/--recipient, not both")
         parts = [p.strip() for p in dyad.split(",")]
         if len(parts) != 2 or not all(parts):
-            raise click.BadParameter("write the dyad as ACTOR,RECIPIENT, e.g. PAK,RUS", param_hint="--dyad")
+            raise click.BadParameter(
+                "write the dyad as ACTOR,RECIPIENT, e.g. PAK,RUS", param_hint="--dyad"
+            )
         actor, recipient = parts
     query = EventQuery(
         actor=actor,
@@ -245,8 +317,24 @@ def events(
 
 def _flat_header(evidence: bool) -> list[str]:
     names = [
-        "event_id", "date", "date_precision", "event", "mode", "cameo", "goldstein", "quad_class",
-        "actor_code", "actor_name", "actor_country", "recipient_code", "recipient_name",
-        "recipient_country", "location", "num_mentions", "num_articles", "num_sources", "doc_id",
+        "event_id",
+        "date",
+        "date_precision",
+        "event",
+        "mode",
+        "cameo",
+        "goldstein",
+        "quad_class",
+        "actor_code",
+        "actor_name",
+        "actor_country",
+        "recipient_code",
+        "recipient_name",
+        "recipient_country",
+        "location",
+        "num_mentions",
+        "num_articles",
+        "num_sources",
+        "doc_id",
     ]
     return names + (["sentence"] if evidence else [])

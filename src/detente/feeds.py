@@ -28,7 +28,24 @@ FEED_SUFFIXES = frozenset({".rss", ".atom"})
 _SNIFF_SUFFIXES = frozenset({".xml", ".rdf"})
 _SNIFF_BYTES = 2048
 _BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"}
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "tr",
+        "section",
+        "article",
+    }
 )
 
 

@@ -236,13 +236,21 @@ def ingest(
     todo: list[tuple[Article, str]] = []
     in_run: set[str] = set()
     for article in read_corpus(
-        sources, published=published, jsonl=jsonl, csv_columns=csv_columns, stdin=stdin, on_problem=problem
+        sources,
+        published=published,
+        jsonl=jsonl,
+        csv_columns=csv_columns,
+        stdin=stdin,
+        on_problem=problem,
     ):
         read += 1
         digest = content_hash(article)
         state = states.get(article.doc_id)
         if article.doc_id in in_run:
-            logger.warning("doc_id %s occurs twice in this input: the later one replaces the earlier", article.doc_id)
+            logger.warning(
+                "doc_id %s occurs twice in this input: the later one replaces the earlier",
+                article.doc_id,
+            )
         in_run.add(article.doc_id)
         if state is None:
             new += 1
@@ -259,7 +267,9 @@ def ingest(
 
     def report() -> None:
         if on_progress is not None:
-            on_progress(IngestProgress(len(todo), coded, len(failures), mentions, time.monotonic() - start))
+            on_progress(
+                IngestProgress(len(todo), coded, len(failures), mentions, time.monotonic() - start)
+            )
 
     def commit(batch: list[ArticleResult]) -> None:
         nonlocal mentions, events_added, coded

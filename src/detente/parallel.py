@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from detente.errors import DetenteError
 from detente.records import Article, Event
@@ -94,7 +94,7 @@ def code_one(factory: CoderFactory, article: Article) -> CodedArticle:
         events = coder.code_article(article)
     except DetenteError as err:
         return CodedArticle(article.doc_id, coder_version=coder.version, error=str(err))
-    except Exception as err:  # noqa: BLE001 - a coder bug on one article must not stop the corpus
+    except Exception as err:  # a coder bug on one article must not stop the corpus
         logger.exception("coding %s failed", article.doc_id)
         return CodedArticle(
             article.doc_id,
@@ -126,7 +126,7 @@ class Backend(Protocol):
 
     def submit(self, article: Article) -> Pending: ...
 
-    def __enter__(self) -> Backend: ...
+    def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
 
@@ -147,7 +147,7 @@ class InProcessBackend:
     workers: int = 1
     window: int = 1
 
-    def __enter__(self) -> InProcessBackend:
+    def __enter__(self) -> Self:
         worker_coder(self.factory)
         return self
 
@@ -187,7 +187,7 @@ class ProcessBackend:
     def __post_init__(self) -> None:
         self.window = self.window or self.workers * 4
 
-    def __enter__(self) -> ProcessBackend:
+    def __enter__(self) -> Self:
         self._pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -238,7 +238,7 @@ class DaskBackend:
     window: int = 0
     _client: Any = field(default=None, repr=False)
 
-    def __enter__(self) -> DaskBackend:
+    def __enter__(self) -> Self:
         from distributed import Client
 
         try:

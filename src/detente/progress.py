@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, Self, TextIO
 
 from detente.ingest import IngestProgress, IngestSummary
 
 
 def _duration(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds < 60:
         return f"{seconds}s"
     minutes, seconds = divmod(seconds, 60)
@@ -52,7 +52,7 @@ class IngestDisplay:
         self._bar: Any = None
         self._task: Any = None
 
-    def __enter__(self) -> IngestDisplay:
+    def __enter__(self) -> Self:
         if self.live:
             from rich.console import Console
             from rich.progress import (
@@ -92,7 +92,10 @@ class IngestDisplay:
             self._write(self._latest)
 
     def _write(self, p: IngestProgress) -> None:
-        if self._last_shown is not None and (p.coded, p.failed) == (self._last_shown.coded, self._last_shown.failed):
+        if self._last_shown is not None and (p.coded, p.failed) == (
+            self._last_shown.coded,
+            self._last_shown.failed,
+        ):
             self._shown_latest = True
             return
         self._last_shown = p
@@ -117,10 +120,14 @@ class IngestDisplay:
 def summary_lines(s: IngestSummary, *, store: str) -> list[str]:
     """The closing summary: counts, then each failed item with its reason."""
     lines = [
-        f"ingest: read {s.read} articles: {s.new} new, {s.changed} changed, "
-        f"{s.unchanged} unchanged; {s.failed} failed",
-        f"ingest: {s.mentions} mentions written, {s.events_added} new events; "
-        f"{store} now holds {s.events_in_store} events from {s.mentions_in_store} mentions",
+        (
+            f"ingest: read {s.read} articles: {s.new} new, {s.changed} changed, "
+            f"{s.unchanged} unchanged; {s.failed} failed"
+        ),
+        (
+            f"ingest: {s.mentions} mentions written, {s.events_added} new events; "
+            f"{store} now holds {s.events_in_store} events from {s.mentions_in_store} mentions"
+        ),
     ]
     if s.new + s.changed:
         lines.append(

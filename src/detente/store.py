@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, Self
 
 from detente.dedup import DEFAULT_DEDUP, DedupRule, event_key
 from detente.errors import StoreError, StoreInUseError
@@ -172,7 +172,7 @@ class EventStore(Protocol):
 
     def close(self) -> None: ...
 
-    def __enter__(self) -> EventStore: ...
+    def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
 
@@ -330,7 +330,9 @@ def _date_span(value: str | None) -> tuple[dt.date | None, dt.date | None]:
             return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
     except ValueError:
         pass
-    logger.warning("event date %r is not YYYY-MM-DD, YYYY-MM or YYYY; it will not match --since/--until", value)
+    logger.warning(
+        "event date %r is not YYYY-MM-DD, YYYY-MM or YYYY; it will not match --since/--until", value
+    )
     return None, None
 
 
@@ -433,13 +435,17 @@ def _row_event(row: dict[str, Any]) -> Event:
 class DuckDBStore:
     """The embedded default store: one DuckDB file, one writing process at a time."""
 
-    def __init__(self, path: Path, *, read_only: bool = False, dedup: DedupRule | None = None) -> None:
+    def __init__(
+        self, path: Path, *, read_only: bool = False, dedup: DedupRule | None = None
+    ) -> None:
         import duckdb
 
         self.location = str(path)
         self.read_only = read_only
         if read_only and not path.exists():
-            raise StoreError(f"no event store at {path}: run `detente ingest PATH --db {path}` first")
+            raise StoreError(
+                f"no event store at {path}: run `detente ingest PATH --db {path}` first"
+            )
         if not read_only and path.parent and not path.parent.exists():
             raise StoreError(f"cannot create store {path}: folder {path.parent} does not exist")
         try:
@@ -507,7 +513,12 @@ class DuckDBStore:
         for migration in MIGRATIONS:
             if migration.version <= current:
                 continue
-            logger.info("store %s: applying schema migration %d (%s)", self.location, migration.version, migration.description)
+            logger.info(
+                "store %s: applying schema migration %d (%s)",
+                self.location,
+                migration.version,
+                migration.description,
+            )
             con.execute("BEGIN TRANSACTION")
             try:
                 for statement in migration.statements:
@@ -525,7 +536,7 @@ class DuckDBStore:
 
     # -- context manager
 
-    def __enter__(self) -> DuckDBStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -678,7 +689,11 @@ class DuckDBStore:
             ordinal = 0
             for event in result.events if result.status == "ok" else ():
                 if event.event_id in seen_ids:
-                    logger.warning("article %s: event id %s given twice; keeping the first", result.doc_id, event.event_id)
+                    logger.warning(
+                        "article %s: event id %s given twice; keeping the first",
+                        result.doc_id,
+                        event.event_id,
+                    )
                     continue
                 seen_ids.add(event.event_id)
                 if event.doc_id != result.doc_id:
@@ -732,7 +747,9 @@ class DuckDBStore:
         column_list = ", ".join(columns)
         for start in range(0, len(rows), _ROWS_PER_INSERT):
             chunk = rows[start : start + _ROWS_PER_INSERT]
-            sql = f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join(placeholder for _ in chunk)
+            sql = f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join(
+                placeholder for _ in chunk
+            )
             self._con.execute(sql, [value for row in chunk for value in row])
 
     def _recompute_events(self, keys: Iterable[str]) -> None:
