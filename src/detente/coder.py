@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,20 +25,24 @@ from detente.actor_matcher import ActorMatcher, Mention
 from detente.actors import PAIR_HEADS, ActorResolver, Discourse
 from detente.dates import event_date
 from detente.errors import InputError
-from detente.events import Candidate, EventExtractor
+from detente.events import Candidate, EventExtractor, promise_reading
 from detente.knowledge import ActorKB, EntryKind
 from detente.lexicon import TriggerLexicon
 from detente.nlp import load_pipeline
-from detente.ontology import Ontology
+from detente.ontology import Ontology, quad_class
 from detente.places import Gazetteer, event_location
-from detente.records import Actor, Article, Event, Precision, ResolvedDate, Trigger
+from detente.records import Actor, Article, Event, Precision, QuadClass, ResolvedDate, Trigger
 from detente.sentences import Sentence, SentenceSplitter
 
 log = logging.getLogger(__name__)
 
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "his", "their"})
 # A title bonus: the headline names the main event of a story.
-_TITLE_BONUS = 0.1
+_TITLE_BONUS = 0.3
+_HEADLINE_CONFIDENCE = 0.9  # a headline event with no body event of its type
+_HEADLINE_MATCH = 0.95  # a body event of the headline's type
+_BELOW_HEADLINE = 0.85  # other events of a story with a headline event
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _LEAD_BONUS = 0.05
 
 
@@ -109,7 +114,8 @@ class Coder:
             return []
         docs = self._r.nlp.pipe([s.text for s in selected], batch_size=64)
         parsed = dict(zip((s.index for s in selected), docs, strict=True))
-        title_events = self._title_events(article)
+        headline = self._headline(article)
+        title_events = frozenset({headline.event}) if headline else frozenset()
         discourse = Discourse()
         events: list[Event] = []
         for sentence in sentences:
@@ -124,6 +130,8 @@ class Coder:
             for cand in cands:
                 events.append(self._record(article, sentence, doc, cand, title_events))
             self._remember(doc, mentions, article.published, discourse)
+        if headline is not None and not any(e.event == headline.event for e in events):
+            events.insert(0, headline)
         return events
 
     def code_many(
@@ -157,13 +165,65 @@ class Coder:
                 selected.append(sentence)
         return selected, mentions_of
 
-    def _title_events(self, article: Article) -> frozenset[str]:
-        if not article.title:
-            return frozenset()
-        doc = self._r.nlp(article.title.replace("{", "").replace("}", ""))
-        lex = self._r.lexicon
-        return frozenset(
-            rule.event for t in doc if (rule := lex.rule_for(t, lambda _t: True)) is not None
+    def _headline(self, article: Article) -> Event | None:
+        """The event a separate title (headline) reports, if any.
+
+        Headlines are written in title case and headline grammar ("Minister to Extend
+        Martial Law"), so the title is parsed in sentence case and its main trigger (the
+        one nearest the root) is taken as the story's main event. A body event of the same
+        type is preferred as the record (it carries the actors and the evidence); the
+        headline becomes a record of its own, with `sentence_index` -1 and offsets into
+        the title, only when no body event has its type.
+        """
+        if not article.title or not article.title.strip():
+            return None
+        title = article.title.strip()
+        doc = self._r.nlp(_sentence_case(_PLACEHOLDER.sub("X", title)))
+        best = None
+        for tok in doc:
+            rule = self._r.lexicon.rule_for(tok, lambda _t: True)
+            if rule is None or any(c.dep_ == "neg" for c in tok.children):
+                continue
+            depth = sum(1 for _ in tok.ancestors)
+            key = (depth, -rule.weight)
+            if best is None or key < best[0]:
+                best = (key, tok, rule)
+        if best is None:
+            return None
+        _, tok, rule = best
+        event, cameo = rule.event, rule.cameo
+        reading = promise_reading(tok, rule, self._r.lexicon) if rule.event == "AGREE" else None
+        if reading:
+            event, cameo = reading[0], reading[1]
+        conditional = any(
+            c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
+            for c in tok.children
+        )
+        if conditional and quad_class(event) in (QuadClass.MATERIAL_CONFLICT, QuadClass.VERBAL_CONFLICT):
+            event, cameo = "THREATEN", "130"  # "Government to Detain Journalists if ..."
+        code = self._r.ontology.cameo(cameo)
+        published = article.published
+        actor = Actor(text="", name=None, country=None, sector=None, code=None)
+        trigger_text = title[tok.idx : tok.idx + len(tok.text)] if len(title) == len(doc.text) else tok.text
+        return Event(
+            event_id=_event_id(article, -1, tok.idx, event, actor, None),
+            doc_id=article.doc_id,
+            event=event,
+            mode=rule.mode if event == rule.event else None,
+            context=code.context,
+            cameo=code.code,
+            goldstein=code.goldstein,
+            quad_class=quad_class(event),
+            actor=actor,
+            recipient=None,
+            date=published.isoformat() if published else None,
+            date_precision=Precision.DAY if published else None,
+            location=None,
+            sentence_index=-1,
+            sentence=title,
+            trigger=Trigger(trigger_text, tok.idx, tok.idx + len(tok.text)),
+            confidence=_HEADLINE_CONFIDENCE,
+            coder_version=self.version,
         )
 
     def _remember(
@@ -237,7 +297,9 @@ class Coder:
         code = self._r.ontology.cameo(cand.cameo)
         confidence = cand.confidence
         if cand.event in title_events:
-            confidence += _TITLE_BONUS
+            confidence = max(confidence + _TITLE_BONUS, _HEADLINE_MATCH)
+        elif title_events:
+            confidence = min(confidence, _BELOW_HEADLINE)
         if sentence.index < 3:
             confidence += _LEAD_BONUS
         confidence = round(min(0.99, confidence), 3)
@@ -261,6 +323,16 @@ class Coder:
             confidence=confidence,
             coder_version=self.version,
         )
+
+
+def _sentence_case(title: str) -> str:
+    """ "Leader Threatens to End Protests" -> "Leader threatens to end protests" (acronyms kept)."""
+    words = title.split(" ")
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    if capitalised < 0.6 * len(words):
+        return title
+    out = [words[0]] + [w if w.isupper() or w == "X" else w.lower() for w in words[1:]]
+    return " ".join(out)
 
 
 def _names_a_pair(doc: Doc) -> bool:

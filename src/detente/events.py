@@ -57,7 +57,7 @@ _LIGHT_VERBS = frozenset({"hold", "conduct", "launch", "carry", "stage", "impose
                           "approve", "introduce", "slap", "tighten", "expand", "broaden",
                           "renew", "declare", "win", "mount", "engage", "undertake", "initiate",
                           "stage"})  # fmt: skip
-_OCCURRENCE_VERBS = frozenset({"take", "erupt", "break", "occur", "happen", "kill", "hit",
+_OCCURRENCE_VERBS = frozenset({"arrive", "take", "erupt", "break", "occur", "happen", "kill", "hit",
                                "leave", "wound", "injure", "destroy", "target", "end", "begin",
                                "start", "continue", "resume", "follow", "come", "claim",
                                "take place", "flare", "rock", "spark", "damage", "force"})  # fmt: skip
@@ -168,10 +168,8 @@ class EventExtractor:
             event, cameo, mode = _intention(rule)
             if event is None:
                 return
-        if rule.lemma in _PROMISE_VERBS and rule.event == "AGREE":
-            promised = _promised_act(trigger, self._lexicon)
-            if promised is not None and promised.event in _CONFLICT_TYPES:
-                event, cameo, mode = "THREATEN", "138" if promised.event == "ASSAULT" else "130", None
+        if rule.event == "AGREE" and (rule.lemma in _PROMISE_VERBS or rule.lemma == "agree"):
+            event, cameo, mode = promise_reading(trigger, rule, self._lexicon) or (event, cameo, mode)
 
         def resolve(heads: list[Token]) -> list[ResolvedActor]:
             found: list[ResolvedActor] = []
@@ -314,9 +312,9 @@ class EventExtractor:
                     recipients.extend(c for c in prep.children if c.dep_ == "pobj")
             recipients.extend(c for c in head.children if c.dep_ == "dative")
             return head, actors, recipients, -0.05
-        if noun.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_.lower() in (
+        if (noun.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_.lower() in (
             "engage", "involve", "participate", "join", "take"
-        ):
+        )) or (noun.dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_.lower() == "embark"):
             verb = head.head  # "engaged in ethnic cleansing", "took part in the protests"
             actors = actors or [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
             if not actors:
@@ -524,15 +522,40 @@ def _obligation_frame(verb: Token) -> tuple[Token, list[Token], list[Token], flo
     return say, speakers, addressees, -0.1
 
 
-def _promised_act(verb: Token, lexicon: TriggerLexicon) -> TriggerRule | None:
-    """The act a promise, vow or pledge is about ("vowed to expel ...")."""
+_CONCESSION_VERBS = frozenset({"remove", "lift", "ease", "end", "halt", "release", "withdraw",
+                               "drop", "scrap", "allow", "grant", "relax", "reduce", "stop",
+                               "abandon", "suspend", "free", "return", "cede", "concede",
+                               "restore", "reinstate", "accept"})  # fmt: skip
+
+
+def _promised_act(verb: Token, lexicon: TriggerLexicon) -> tuple[Token, TriggerRule | None] | None:
+    """The act a promise, vow, pledge or agreement is about ("vowed to expel ...", "promise arrests")."""
     for child in verb.children:
-        if child.dep_ in ("xcomp", "ccomp"):
+        if child.dep_ in ("xcomp", "ccomp", "dobj"):
             for tok in [child, *child.subtree]:
-                if tok.pos_ in ("VERB", "AUX"):
+                if tok.pos_ in ("VERB", "AUX", "NOUN"):
                     rule = lexicon.rule_for(tok, lambda _t: True)
-                    if rule is not None:
-                        return rule
+                    if rule is not None or tok.lemma_.lower() in _CONCESSION_VERBS:
+                        return tok, rule
+    return None
+
+
+def promise_reading(
+    verb: Token, rule: TriggerRule, lexicon: TriggerLexicon
+) -> tuple[str, str, str | None] | None:
+    """What an agreement or promise is, by what is promised: a promise of force is a
+    THREATEN ("vowed to expel"), a promise to yield is a CONCEDE ("agreed to lift the ban")."""
+    found = _promised_act(verb, lexicon)
+    if found is None:
+        return None
+    tok, promised = found
+    if promised is not None and promised.event in _CONFLICT_TYPES - {"REJECT"}:
+        return "THREATEN", "138" if promised.event == "ASSAULT" else "130", None
+    if tok.pos_ != "NOUN" and (
+        tok.lemma_.lower() in _CONCESSION_VERBS
+        or (promised is not None and promised.event in ("RETREAT", "CONCEDE"))
+    ):
+        return "CONCEDE", "080", None
     return None
 
 
