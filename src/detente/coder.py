@@ -232,6 +232,8 @@ class Coder:
         """After a sentence: who did it mention (for "he", "they", "the two countries")."""
         by_token = {i: m for m in mentions for i in range(m.start, m.end)}
         seen: set[int] = set()
+        subject_person: Actor | None = None
+        other_person: Actor | None = None
         for m in mentions:
             if m.entry.kind is EntryKind.AGENT:
                 continue
@@ -247,9 +249,14 @@ class Coder:
             )
             for ra in resolved:
                 if ra.is_person and not ra.from_discourse:
-                    discourse.last_person = ra.actor
+                    if head.dep_ in ("nsubj", "nsubjpass"):
+                        subject_person = ra.actor
+                    other_person = ra.actor
             if len({ra.actor.country for ra in resolved if ra.actor.country}) >= 2:
                 discourse.last_group = tuple(ra.actor for ra in resolved)
+        # "he" in the next sentence: the person who was the subject, else the last one named
+        if subject_person or other_person:
+            discourse.last_person = subject_person or other_person
 
     def _remember_unparsed(self, doc: Doc, mentions: list[Mention], discourse: Discourse) -> None:
         """A sentence we did not parse still tells who "he" and "the two countries" are."""

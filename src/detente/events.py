@@ -303,6 +303,8 @@ class EventExtractor:
         if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             if head.lemma_.lower() not in _LIGHT_VERBS:
                 return None  # "condemned the attack": the verb is the event
+            if self._lexicon.rule_for(head, lambda _t: True) is not None:
+                return None  # "imposed sanctions" is coded once, from the verb
             subj = [c for c in head.children if c.dep_ == "nsubj"] or _inherited_subjects(head)
             actors = actors or subj or between[:1]
             if not actors:

@@ -10,6 +10,7 @@ whose `when` conditions all hold wins. Conditions (`;`-separated):
     pobj=a|b      the object of one of its prepositions has the lemma a or b
     objactor      its direct object is an actor (a state, person, organisation...)
     noobj         it has no object at all ("the two leaders met")
+    head=a|b      (nouns) the word it hangs from has the lemma a or b ("lodged a protest")
     xcomp         it governs an infinitive clause ("urged X to ...")
     xcomp=a|b     ... whose verb has the lemma a or b ("vowed to retaliate")
     mod=a|b       (nouns) a modifier has the lemma a or b ("hunger strike", "military operation")
@@ -100,6 +101,8 @@ def _condition(key: str, value: str) -> Condition:
             for p in _children(t, "prep")
             for o in _children(p, "pobj")
         )
+    if key == "head":
+        return lambda t, _: t.head.lemma_.lower() in opts
     if key == "noobj":
         return lambda t, _: not _children(t, "dobj", "nsubjpass", "attr", "dative", "ccomp")
     if key == "objactor":
