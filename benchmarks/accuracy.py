@@ -7,7 +7,7 @@
 
 Builds one real `Coder`, scores it with `detente.evaluate.evaluate_file` on each dev set
 that exists, and prints per set: items, headline figures, the target, pass/fail and the
-time taken. The targets are the project's own provisional bar (see TARGETS below), not
+time taken. The targets are the coder issue's acceptance bar (see TARGETS below), not
 published results of any other system. Exit status is 0 unless --strict is given and a
 target is missed; without ../shared (a fresh clone) it says so and exits 0.
 """
@@ -60,33 +60,33 @@ class DevSet:
     targets: tuple[Target, ...]
 
 
-# Provisional targets: the bar detente sets itself for a rule-based coder on CPU.
+# Targets: the acceptance bar of the coder issue (recall with dates is our own bar).
 # Raise them as the coder improves; never lower one without saying why in the commit.
 TARGETS: tuple[DevSet, ...] = (
     DevSet(
         "PLOVER gold standard",
         "plover_gsr/dev.json",
         (("top1_accuracy", "top-1"), ("actor_country_accuracy", "actor")),
-        (Target("top1_accuracy", "top-1", 0.60), Target("actor_country_accuracy", "actor", 0.60)),
+        (Target("top1_accuracy", "top-1", 0.75), Target("actor_country_accuracy", "actor", 0.80)),
     ),
     DevSet(
         "synthetic stories",
         "synthetic_events/dev.csv",
         (("macro_f1", "macro-F1"), ("accuracy", "acc")),
-        (Target("macro_f1", "macro-F1", 0.50),),
+        (Target("macro_f1", "macro-F1", 0.65),),
     ),
     DevSet(
         "news sentences",
         "news_guardian/dev_sentences.json",
         (("precision", "P"), ("recall", "R"), ("f1", "F1"), ("false_alarm_rate", "false alarms")),
-        (Target("f1", "F1", 0.45), Target("false_alarm_rate", "false alarms", 0.30, False)),
+        (Target("f1", "F1", 0.60), Target("false_alarm_rate", "false alarms", 0.30, False)),
     ),
     DevSet(
         "news articles",
         "news_guardian/dev_article_events.json",
         (("articles_recall", "recall"), ("articles_recall_with_dates", "with dates")),
         (
-            Target("articles_recall", "recall", 0.35),
+            Target("articles_recall", "recall", 0.45),
             Target("articles_recall_with_dates", "with dates", 0.25),
         ),
     ),

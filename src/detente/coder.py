@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "his", "their"})
 # A title bonus: the headline names the main event of a story.
+# Candidates below this confidence are not reported (weak triggers with unresolved actors).
+MIN_CONFIDENCE = 0.2
 _TITLE_BONUS = 0.3
 _HEADLINE_CONFIDENCE = 0.9  # a headline event with no body event of its type
 _HEADLINE_MATCH = 0.95  # a body event of the headline's type
@@ -128,7 +130,8 @@ class Coder:
                 doc, mentions=mentions, on=article.published, discourse=discourse
             )
             for cand in cands:
-                events.append(self._record(article, sentence, doc, cand, title_events))
+                if cand.confidence >= MIN_CONFIDENCE:
+                    events.append(self._record(article, sentence, doc, cand, title_events))
             self._remember(doc, mentions, article.published, discourse)
         if headline is not None and not any(e.event == headline.event for e in events):
             events.insert(0, headline)

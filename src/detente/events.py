@@ -74,6 +74,8 @@ _CONFLICT_TYPES = frozenset({"THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COE
                              "ACCUSE", "REJECT"})  # fmt: skip
 _PROMISE_VERBS = frozenset({"vow", "pledge", "promise", "swear", "threaten"})
 _UNKNOWN = Actor(text="", name=None, country=None, sector=None, code=None)
+# Acts reported in the passive without their agent that are still events ("were killed").
+_UNKNOWN_AGENT_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "RETREAT", "MOBILIZE"})
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,13 @@ class EventExtractor:
             return found
 
         actors = [a for a in resolve(actor_heads) if _usable(a.actor)]
-        if not actors and not actor_heads and rule.pos == "V" and _is_passive(trigger):
+        if (
+            not actors
+            and not actor_heads
+            and rule.pos == "V"
+            and event in _UNKNOWN_AGENT_TYPES
+            and _is_passive(trigger)
+        ):
             actors = [ResolvedActor(_UNKNOWN, trigger)]  # "were killed", by whom not said
             weight_shift -= 0.2
         if not actors:
@@ -205,6 +213,8 @@ class EventExtractor:
                 pairs.extend((a, r) for r in others)
                 if not others:
                     pairs.append((a, None))
+        if rule is _OBLIGATION_RULE:
+            pairs = [(a, r) for a, r in pairs if r is not None and r.actor.country != a.actor.country]
         for actor, recipient in pairs:
             conf = rule.weight + weight_shift
             conf += 0.1 if actor.actor.country else -0.15 if actor.actor.sector else -0.2
@@ -449,9 +459,12 @@ def _factuality(trigger: Token, clause: Token) -> str:
         chain.append(clause)
     tok = chain[-1]
     # climb through infinitive and conjunct links that share the clause's reality
-    for _ in range(3):
+    for _ in range(4):
         if tok.dep_ in ("xcomp", "conj", "aux", "acomp") and tok.head is not tok:
             tok = tok.head
+            chain.append(tok)
+        elif tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head.head  # "could lead to reaching a deal": the modal of "lead"
             chain.append(tok)
         else:
             break

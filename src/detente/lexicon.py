@@ -15,6 +15,7 @@ whose `when` conditions all hold wins. Conditions (`;`-separated):
     xcomp=a|b     ... whose verb has the lemma a or b ("vowed to retaliate")
     mod=a|b       (nouns) a modifier has the lemma a or b ("hunger strike", "military operation")
     ccompnofuture (verbs of saying) its clause reports no future or modal act
+    ccompfuture   (verbs of saying) its clause announces a future act ("warned it would ...")
 
 The lexicon also gives the cheap pre-parse filter: every inflected form of every
 trigger, so that sentences which cannot hold an event are never parsed.
@@ -115,6 +116,12 @@ def _condition(key: str, value: str) -> Condition:
         return lambda t, _: any(
             c.lemma_.lower() in opts or c.lower_ in opts
             for c in _children(t, "amod", "compound", "nmod", "npadvmod")
+        )
+    if key == "ccompfuture":
+        future = {"will", "would", "'ll", "shall", "wo"}
+        return lambda t, _: any(
+            c.dep_ == "ccomp" and any(a.lower_ in future for a in _children(c, "aux"))
+            for c in t.children
         )
     if key == "ccompnofuture":
         modal = {"will", "would", "could", "might", "may", "shall", "'ll", "can"}
