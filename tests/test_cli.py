@@ -39,6 +39,7 @@ def detente(*args: str, stdin: str | None = None, cwd: Path | None = None) -> su
     return subprocess.run(
         [sys.executable, "-m", "detente", *args],
         input=stdin,
+        check=False,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -67,17 +68,16 @@ def test_help_exits_zero_and_describes_the_command(args: tuple[str, ...]) -> Non
 
 # --------------------------------------------------------------------------- one run, several files
 @pytest.fixture(scope="module")
-def mixed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+def mixed_run(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
     """A good .txt, a file with undecodable bytes and a missing path, coded in one run."""
     d = tmp_path_factory.mktemp("mixed")
     (d / "visit.txt").write_text(VISIT, encoding="utf-8")
     (d / "latin.txt").write_bytes(UNDECODABLE)
-    proc = detente("code", "visit.txt", "latin.txt", "missing.txt", "--date", "2020-01-21", cwd=d)
-    return proc, d
+    return detente("code", "visit.txt", "latin.txt", "missing.txt", "--date", "2020-01-21", cwd=d)
 
 
-def test_txt_gives_json_lines_with_exactly_the_schema_fields(mixed_run) -> None:
-    proc, d = mixed_run
+def test_txt_gives_json_lines_with_exactly_the_schema_fields(mixed_run: subprocess.CompletedProcess[str]) -> None:
+    proc = mixed_run
     events = events_of(proc)
     visit = [e for e in events if e["doc_id"] == "visit"]
     assert visit, proc.stdout + proc.stderr
@@ -100,8 +100,8 @@ def test_txt_gives_json_lines_with_exactly_the_schema_fields(mixed_run) -> None:
     assert first["date"] == "2020-01-20"
 
 
-def test_a_missing_path_beside_good_files_is_reported_and_the_rest_coded(mixed_run) -> None:
-    proc, _ = mixed_run
+def test_a_missing_path_beside_good_files_is_reported_and_the_rest_coded(mixed_run: subprocess.CompletedProcess[str]) -> None:
+    proc = mixed_run
     assert proc.returncode == 0
     assert "Traceback" not in proc.stderr
     missing = [line for line in stderr_lines(proc) if "missing.txt" in line]
@@ -109,8 +109,8 @@ def test_a_missing_path_beside_good_files_is_reported_and_the_rest_coded(mixed_r
     assert "no such file" in missing[0]
 
 
-def test_undecodable_bytes_warn_and_the_document_is_still_coded(mixed_run) -> None:
-    proc, _ = mixed_run
+def test_undecodable_bytes_warn_and_the_document_is_still_coded(mixed_run: subprocess.CompletedProcess[str]) -> None:
+    proc = mixed_run
     warning = [line for line in stderr_lines(proc) if "latin.txt" in line]
     assert len(warning) == 1
     assert "UTF-8" in warning[0]
