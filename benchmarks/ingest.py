@@ -168,7 +168,7 @@ def main() -> int:
             f"{r['peak_mb_main']:.0f}",
             f"{r['peak_mb_worker']:.0f}" if r["peak_mb_worker"] else "-",
         )
-    console = Console()
+    console = Console(width=max(Console().width, 110))
     console.print(table)
 
     speedup = by["ingest-1"]["coding_s"] / by["ingest-2"]["coding_s"]

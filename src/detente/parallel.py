@@ -108,6 +108,19 @@ def _warm_up(factory: CoderFactory) -> None:
     worker_coder(factory)
 
 
+def _exit_with_parent(parent: int) -> None:
+    # A killed `detente ingest` (kill -9) cannot shut its pool down: each worker leaves
+    # on its own when its parent is gone, instead of lingering as an orphan.
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _start_local_worker(factory: CoderFactory) -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    worker_coder(factory)
+
+
 def _warm_pid(factory: CoderFactory) -> int:
     worker_coder(factory)
     time.sleep(0.05)  # let the other workers take their share of the warm-up tasks
@@ -191,7 +204,7 @@ class ProcessBackend:
         self._pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_warm_up,
+            initializer=_start_local_worker,
             initargs=(self.factory,),
         )
         # wait until every worker has built its coder, so coding time excludes start-up

@@ -25,12 +25,19 @@ def _duration(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m"
 
 
+def _eta(p: IngestProgress) -> str | None:
+    if p.rate > 0 and p.coded < p.to_code:
+        return _duration((p.to_code - p.coded) / p.rate)
+    return None
+
+
 def progress_line(p: IngestProgress) -> str:
     """One plain line: "ingest: 120/249 articles (48%), 3.1 articles/s, ETA 42s, 2 failed"."""
     share = f" ({100 * p.coded // p.to_code}%)" if p.to_code else ""
     line = f"ingest: {p.coded}/{p.to_code} articles{share}, {p.rate:.1f} articles/s"
-    if p.rate > 0 and p.coded < p.to_code:
-        line += f", ETA {_duration((p.to_code - p.coded) / p.rate)}"
+    eta = _eta(p)
+    if eta:
+        line += f", ETA {eta}"
     line += f", {p.mentions} mentions"
     if p.failed:
         line += f", {p.failed} failed"
@@ -61,7 +68,6 @@ class IngestDisplay:
                 Progress,
                 TextColumn,
                 TimeElapsedColumn,
-                TimeRemainingColumn,
             )
 
             self._bar = Progress(
@@ -69,8 +75,7 @@ class IngestDisplay:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[rate]:.1f} articles/s"),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
+                TextColumn("ETA {task.fields[eta]}"),
                 TimeElapsedColumn(),
                 TextColumn("{task.fields[failed]} failed"),
                 console=Console(file=self.stream),
@@ -108,8 +113,12 @@ class IngestDisplay:
         self._shown_latest = False
         if self._bar is not None:
             if self._task is None:
-                self._task = self._bar.add_task("ingest", total=p.to_code, rate=0.0, failed=0)
-            self._bar.update(self._task, completed=p.coded, rate=p.rate, failed=p.failed)
+                self._task = self._bar.add_task(
+                    "ingest", total=p.to_code, rate=0.0, failed=0, eta="-"
+                )
+            self._bar.update(
+                self._task, completed=p.coded, rate=p.rate, failed=p.failed, eta=_eta(p) or "-"
+            )
             return
         now = time.monotonic()
         if now - self._last >= self.interval or (p.to_code and p.coded == p.to_code):
