@@ -250,6 +250,12 @@ class EventExtractor:
                 pass  # handled as an intention by _factuality
             else:
                 return None
+        if (
+            verb.dep_ == "pcomp"
+            and verb.head.lower_ in ("of", "for")
+            and self._lexicon.rule_for(verb.head.head, lambda _t: True) is not None
+        ):
+            return None  # "accused Ukraine of shelling ...": the allegation, not an act
         up = verb
         for _ in range(3):  # "refused to allow planes to land and evacuate ...": all refused
             if up.dep_ not in ("xcomp", "ccomp", "conj") or up.head is up:
