@@ -68,10 +68,14 @@ _RECIPROCAL = frozenset({"meet", "talk", "negotiate", "agree", "cooperate", "co-
                          "battle", "talks", "meeting", "clash", "fighting", "negotiation",
                          "agreement", "deal", "summit", "assist", "partner"})  # fmt: skip
 _BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT"})
+# Nominal acts that, with their agent named, report something that happened.
+_REPORTED_NOUN_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST", "CONSULT"})
 _OBLIGATION = frozenset({"must", "should"})
 _COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 _CONFLICT_TYPES = frozenset({"THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
                              "ACCUSE", "REJECT"})  # fmt: skip
+_SPEECH_ACTS = frozenset({"AGREE", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT"})
+_CONTENT_PREPS = frozenset({"of", "for", "about", "over", "against"})
 _PROMISE_VERBS = frozenset({"vow", "pledge", "promise", "swear", "threaten"})
 _UNKNOWN = Actor(text="", name=None, country=None, sector=None, code=None)
 # Acts reported in the passive without their agent that are still events ("were killed").
@@ -119,6 +123,8 @@ class EventExtractor:
         for token in doc:
             rule = self._obligation(token) or self._lexicon.rule_for(token, is_actor)
             if rule is None:
+                continue
+            if rule is not _OBLIGATION_RULE and self._inside_speech_act(token):
                 continue
             out.extend(self._candidates(token, rule, by_token, on, discourse))
         return _dedupe(out)
@@ -250,12 +256,6 @@ class EventExtractor:
                 pass  # handled as an intention by _factuality
             else:
                 return None
-        if (
-            verb.dep_ == "pcomp"
-            and verb.head.lower_ in ("of", "for")
-            and self._lexicon.rule_for(verb.head.head, lambda _t: True) is not None
-        ):
-            return None  # "accused Ukraine of shelling ...": the allegation, not an act
         up = verb
         for _ in range(3):  # "refused to allow planes to land and evacuate ...": all refused
             if up.dep_ not in ("xcomp", "ccomp", "conj") or up.head is up:
@@ -344,12 +344,40 @@ class EventExtractor:
             clause = head.head  # "after talks with ...", "amid clashes between ..."
         elif actors and noun.dep_ in ("nsubj", "nsubjpass"):
             clause = head  # "Putin's visits to Syria and Turkey accentuated ..."
+        elif (
+            noun.dep_ == "pobj"
+            and rule.event in _REPORTED_NOUN_TYPES
+            and any(c.dep_ in ("poss", "prep") and (c.dep_ == "poss" or c.lower_ == "by") for c in kids)
+            and actors
+        ):
+            clause = head.head  # "under a multi-pronged assault by ...", "with Turkey's incursion into ..."
         else:
             return None
         actors = actors or between[:1]
         if not actors:
             return None
         return clause, actors, recipients, -0.1
+
+    def _inside_speech_act(self, token: Token) -> bool:
+        """Is this act only the content of a demand, accusation, promise, threat, refusal or
+        praise ("accused Ukraine of shelling", "demand that Germany prosecute", "urged Iran to
+        stop")? Then the speech act is the event, not the act it is about."""
+        child = token
+        for _ in range(6):
+            parent = child.head
+            if parent is child:
+                return False
+            edge = child.dep_
+            if edge in ("pobj", "pcomp") and parent.dep_ == "prep" and parent.head is not parent:
+                if parent.lower_ in _CONTENT_PREPS:
+                    edge = "content"
+                child, parent = parent, parent.head
+            if edge in ("xcomp", "ccomp", "acl", "content"):
+                rule = self._lexicon.rule_for(parent, lambda _t: True)
+                if rule is not None and rule.event in _SPEECH_ACTS:
+                    return True
+            child = parent
+        return False
 
     def _inside_other_event(self, noun: Token) -> bool:
         """Is this noun part of what another trigger verb is about ("supported the launch of talks")?"""
