@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from detente import _metrics as m
@@ -231,6 +234,55 @@ def test_wilson_interval_by_hand() -> None:
     # No successes: the lower end is 0, the upper end z^2/n / (1 + z^2/n).
     assert m.wilson_interval(0, 10) == (0.0, pytest.approx(0.38416 / 1.38416))
     assert m.wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def _is_matching(adjacency: list[list[int]], pairs: dict[int, int]) -> bool:
+    uses_edges = all(right in adjacency[left] for left, right in pairs.items())
+    return uses_edges and len(set(pairs.values())) == len(pairs)
+
+
+def _brute_force_matching_size(adjacency: list[list[int]]) -> int:
+    """The largest matching by trying every choice (a partner or none) for each left vertex."""
+    best = 0
+    for choice in itertools.product(*[[None, *rights] for rights in adjacency]):
+        taken = [r for r in choice if r is not None]
+        if len(taken) == len(set(taken)):
+            best = max(best, len(taken))
+    return best
+
+
+def test_maximum_matching_augments_where_greedy_stops() -> None:
+    # Greedy pairs left 0 with right 0 and leaves left 1 stranded; the augmenting path
+    # 1 -> 0 -> 0 -> 1 re-pairs left 0 with right 1: two pairs.
+    assert m.maximum_matching([[0, 1], [0]]) == {0: 1, 1: 0}
+
+
+def test_maximum_matching_is_one_to_one() -> None:
+    # Two left vertices compete for one right vertex: only the first gets it.
+    assert m.maximum_matching([[0], [0]]) == {0: 0}
+    # One left vertex with two partners is still paired once.
+    assert m.maximum_matching([[0, 1]]) == {0: 0}
+    assert m.maximum_matching([]) == {}
+    assert m.maximum_matching([[], []]) == {}
+
+
+def test_maximum_matching_needs_a_path_of_two_augmentations() -> None:
+    # Greedy in order gives 0-0, 1-1 and nothing for 2; the maximum re-pairs all three:
+    # 2 -> 1 (held by 1) -> 1 takes 0 (held by 0) -> 0 takes 2.
+    adjacency = [[0, 2], [1, 0], [1]]
+    pairs = m.maximum_matching(adjacency)
+    assert len(pairs) == 3
+    assert _is_matching(adjacency, pairs)
+
+
+@given(
+    st.lists(st.lists(st.integers(min_value=0, max_value=3), max_size=4, unique=True), max_size=4)
+)
+@settings(max_examples=200, deadline=None)
+def test_maximum_matching_is_as_large_as_brute_force(adjacency: list[list[int]]) -> None:
+    pairs = m.maximum_matching(adjacency)
+    assert _is_matching(adjacency, pairs)
+    assert len(pairs) == _brute_force_matching_size(adjacency)
 
 
 def test_headline_event_is_highest_confidence() -> None:
@@ -484,6 +536,88 @@ def test_a_null_gold_recipient_does_not_match_a_predicted_recipient(tmp_path: Pa
     coder = FakeCoder({"article two": [make_event("AID", actor="GBR", recipient="SYR")]})
     report = evaluate_file(gold, coder)
     assert report.counts["matched"] == 0
+
+
+def _one_article(tmp_path: Path, gold_events: list[dict[str, Any]]) -> Path:
+    (tmp_path / "articles.jsonl").write_text(
+        '{"id": "a1", "date": "2020-01-05", "text": "article one"}\n', encoding="utf-8"
+    )
+    return write_json(tmp_path / "events.json", [{"article": "a1", **g} for g in gold_events])
+
+
+def test_one_prediction_recalls_only_one_of_two_identical_gold_events(tmp_path: Path) -> None:
+    twice = {"event": "ASSAULT", "actor": "RUS", "recipient": "UKR", "date": None}
+    gold = _one_article(tmp_path, [twice, twice])
+    coder = FakeCoder({"article one": [make_event("ASSAULT", actor="RUS", recipient="UKR")]})
+    report = evaluate_file(gold, coder)
+    assert report.metrics["articles_recall"] == pytest.approx(1 / 2)
+    assert report.metrics["articles_recall_with_dates"] == pytest.approx(1 / 2)
+    assert report.metrics["matched_predicted_share"] == 1.0
+    assert report.per_class["ASSAULT"]["recall"] == pytest.approx(1 / 2)
+    assert report.counts["matched"] == 1
+    assert len(report.errors) == 1
+    assert "matched to another gold event" in report.errors[0].predicted
+    assert any("one-to-one" in note for note in report.notes)
+
+
+def test_two_identical_predictions_count_once_against_one_gold_event(tmp_path: Path) -> None:
+    gold = _one_article(
+        tmp_path, [{"event": "AID", "actor": "GBR", "recipient": None, "date": None}]
+    )
+    aid = make_event("AID", actor="GBR", recipient=None)
+    report = evaluate_file(gold, FakeCoder({"article one": [aid, aid]}))
+    assert report.metrics["articles_recall"] == 1.0
+    assert report.counts["predicted_matching"] == 1
+    assert report.metrics["matched_predicted_share"] == pytest.approx(1 / 2)
+
+
+def test_dated_recall_uses_a_maximum_matching_not_first_come(tmp_path: Path) -> None:
+    # Gold 1 has no date (accepts either prediction); gold 2 needs 2020-01-05. Pairing
+    # gold 1 with the first prediction would strand gold 2; the maximum pairs both.
+    gold = _one_article(
+        tmp_path,
+        [
+            {"event": "ACCUSE", "actor": "USA", "recipient": "IRN", "date": None},
+            {"event": "ACCUSE", "actor": "USA", "recipient": "IRN", "date": "2020-01-05"},
+        ],
+    )
+    coder = FakeCoder(
+        {
+            "article one": [
+                make_event("ACCUSE", actor="USA", recipient="IRN", date="2020-01-05"),
+                make_event("ACCUSE", actor="USA", recipient="IRN", date="2019-03-01"),
+            ]
+        }
+    )
+    report = evaluate_file(gold, coder)
+    assert report.metrics["articles_recall"] == 1.0
+    assert report.metrics["articles_recall_with_dates"] == 1.0
+    assert report.errors == []
+
+
+def test_a_wrongly_dated_match_is_reported_with_its_date(tmp_path: Path) -> None:
+    # Both gold events need January 2020 at month precision; only one prediction has it.
+    gold = _one_article(
+        tmp_path,
+        [
+            {"event": "REJECT", "actor": "IRN", "recipient": "USA", "date": "2020-01"},
+            {"event": "REJECT", "actor": "IRN", "recipient": "USA", "date": "2020-01"},
+        ],
+    )
+    coder = FakeCoder(
+        {
+            "article one": [
+                make_event("REJECT", actor="IRN", recipient="USA", date="2020-01-20"),
+                make_event("REJECT", actor="IRN", recipient="USA", date="2019-12-31"),
+            ]
+        }
+    )
+    report = evaluate_file(gold, coder)
+    assert report.metrics["articles_recall"] == 1.0
+    assert report.metrics["articles_recall_with_dates"] == pytest.approx(1 / 2)
+    assert [e.predicted for e in report.errors] == [
+        "right event, date 2019-12-31 (the rightly dated one is matched to another gold event)"
+    ]
 
 
 def test_articles_file_can_be_given_and_must_hold_every_article(tmp_path: Path) -> None:

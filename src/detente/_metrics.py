@@ -268,3 +268,32 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, flo
     centre = (p + z2 / (2 * n)) / denominator
     half = z * (p * (1 - p) / n + z2 / (4 * n * n)) ** 0.5 / denominator
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def maximum_matching(adjacency: Sequence[Sequence[int]]) -> dict[int, int]:
+    """A maximum one-to-one matching of a bipartite graph, as {left: right}.
+
+    `adjacency[i]` lists the right-hand vertices (any non-negative ints) that left vertex
+    i may be paired with. Each left and each right vertex is used at most once, and no
+    other matching has more pairs. Greedy pairing is not enough once compatibility is
+    not an equivalence (a null gold date accepts every date, "2018" agrees with both
+    "2018-06" and "2018-07"), so this is Kuhn's augmenting-path algorithm: O(V * E),
+    ample for the handful of events in one article. Which of several maximum matchings
+    comes back depends on the order of the lists. The search recurses once per left
+    vertex on an augmenting path, so keep graphs to hundreds of vertices.
+    """
+    owner: dict[int, int] = {}  # right vertex -> left vertex it is paired with
+
+    def augment(left: int, seen: set[int]) -> bool:
+        for right in adjacency[left]:
+            if right in seen:
+                continue
+            seen.add(right)
+            if right not in owner or augment(owner[right], seen):
+                owner[right] = left
+                return True
+        return False
+
+    for left in range(len(adjacency)):
+        augment(left, set())
+    return {left: right for right, left in owner.items()}

@@ -636,18 +636,26 @@ def _evaluate_articles(
             (e.event, m.actor_country_key(e.actor), m.actor_country_key(e.recipient))
             for e in events
         ]
-        predicted_matching += sum(k in keys for k in predicted_keys)
-        for gold, key in zip(gold_events, keys, strict=True):
-            same = [e for e, k in zip(events, predicted_keys, strict=True) if k == key]
-            dated = [e for e in same if m.dates_agree(gold.get("date"), e.date)]
+        same_key = [[j for j, k in enumerate(predicted_keys) if k == key] for key in keys]
+        same_date = [
+            [j for j in js if m.dates_agree(gold.get("date"), events[j].date)]
+            for gold, js in zip(gold_events, same_key, strict=True)
+        ]
+        pairs = m.maximum_matching(same_key)
+        pairs_dated = m.maximum_matching(same_date)
+        predicted_matching += len(pairs)
+        for i, (gold, key) in enumerate(zip(gold_events, keys, strict=True)):
             tally = by_type.setdefault(key[0], [0, 0, 0])
             tally[0] += 1
-            tally[1] += bool(same)
-            tally[2] += bool(dated)
-            matched += bool(same)
-            matched_dated += bool(dated)
-            if not dated and len(errors) < keep_errors:
-                errors.append(_article_mistake(article_id, gold, key, same, events))
+            tally[1] += i in pairs
+            tally[2] += i in pairs_dated
+            matched += i in pairs
+            matched_dated += i in pairs_dated
+            if i not in pairs_dated and len(errors) < keep_errors:
+                taken = set(pairs_dated.values())
+                free = [events[j] for j in same_key[i] if j not in taken]
+                taken_same = [events[j] for j in same_key[i] if j in taken]
+                errors.append(_article_mistake(article_id, gold, key, free, taken_same, events))
         _tick(progress, done, len(article_ids))
 
     n_gold = sum(len(v) for v in gold_by_article.values())
@@ -696,6 +704,12 @@ def _evaluate_articles(
                 "precisions; a null gold date accepts any date."
             ),
             (
+                "Matching is one-to-one: each predicted event recalls at most one gold event "
+                "(a maximum bipartite matching per article, found separately with and without "
+                "dates), so one prediction cannot be credited for two identical gold events "
+                "and duplicate predictions of one gold event count as unmatched."
+            ),
+            (
                 "The matched-predicted share is a LOWER BOUND on precision: the gold lists at "
                 "most 8 salient events per article, so correct but unlisted events count as "
                 "unmatched."
@@ -716,12 +730,23 @@ def _article_mistake(
     article_id: str,
     gold: Mapping[str, Any],
     key: tuple[str, str | None, str | None],
-    same: Sequence[Event],
+    free: Sequence[Event],
+    taken: Sequence[Event],
     events: Sequence[Event],
 ) -> Mistake:
+    """Why a gold event went unmatched with dates.
+
+    `free` and `taken` are the predictions with its type and countries that the dated
+    matching left unpaired and paired with other gold events; a free one has a wrong date
+    (else the matching would have paired it).
+    """
     gold_text = f"{_describe(*key)} on {gold.get('date') or 'any date'}"
-    if same:
-        predicted = "right event, date " + ", ".join(sorted({str(e.date) for e in same}))
+    if free:
+        predicted = "right event, date " + ", ".join(sorted({str(e.date) for e in free}))
+        if any(m.dates_agree(gold.get("date"), e.date) for e in taken):
+            predicted += " (the rightly dated one is matched to another gold event)"
+    elif taken:
+        predicted = "right event, but each one is matched to another gold event"
     else:
         of_type = [e for e in events if e.event == key[0]]
         predicted = (
