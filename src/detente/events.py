@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Token
 from detente.actor_matcher import Mention
 from detente.actors import SAY_VERBS as _SAY_VERBS
 from detente.actors import ActorResolver, Discourse, ResolvedActor, np_tokens
-from detente.lexicon import TriggerLexicon, TriggerRule
+from detente.lexicon import TriggerLexicon, TriggerRule, inflections
 from detente.ontology import Ontology, quad_class
 from detente.records import Actor, QuadClass
 
@@ -74,6 +74,7 @@ _OBLIGATION = frozenset({"must", "should"})
 _COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 _CONFLICT_TYPES = frozenset({"THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
                              "ACCUSE", "REJECT"})  # fmt: skip
+_STATIVE_PASSIVES = frozenset({"commit", "oppose", "prepare", "determine", "dedicate", "resolve"})
 _SPEECH_ACTS = frozenset({"AGREE", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT"})
 _CONTENT_PREPS = frozenset({"of", "for", "about", "over", "against"})
 _PROMISE_VERBS = frozenset({"vow", "pledge", "promise", "swear", "threaten"})
@@ -172,6 +173,10 @@ class EventExtractor:
             rule.event in _CONFLICT_TYPES or rule.mode == "withdraw"
         ) and rule.event != "THREATEN":
             event, cameo, mode = "THREATEN", "130", None  # "will withdraw unless ..."
+        elif future and rule.event == "SANCTION" and _announced(clause):
+            pass  # "announced it would impose sanctions": a decision, coded as the sanction
+        elif future and rule.event in ("ASSAULT", "MOBILIZE") and _prepared(trigger):
+            event, cameo, mode = "MOBILIZE", "154", "troops"  # "prepared to resume shelling"
         elif future:
             event, cameo, mode = _intention(rule)
             if event is None:
@@ -228,7 +233,8 @@ class EventExtractor:
             conf -= 0.1 if actor.from_discourse else 0.0
             conf -= 0.1 if future else 0.0
             conf += 0.05 if clause.dep_ == "ROOT" else 0.0
-            conf -= 0.15 if _subordinate(clause) else 0.0
+            conf -= 0.25 if _subordinate(clause) else 0.0
+            conf -= 0.15 if _participle_clause(clause) else 0.0
             yield Candidate(
                 rule=rule,
                 event=event,
@@ -273,6 +279,11 @@ class EventExtractor:
                 recipients.append(child)
             elif child.dep_ == "agent":
                 subjects.extend(c for c in child.children if c.dep_ == "pobj")
+        if passive and not subjects and verb.lemma_.lower() in _STATIVE_PASSIVES:
+            # "Vietnam is committed to ...", "Israel is opposed to ...": the subject acts
+            subjects = [r for r in recipients if r.dep_ == "nsubjpass"]
+            recipients = [r for r in recipients if r.dep_ != "nsubjpass"]
+            passive = False
         if not subjects and not passive:
             subjects = _inherited_subjects(verb)
         if not subjects and not passive:
@@ -317,7 +328,7 @@ class EventExtractor:
         if rule.event not in _BETWEEN_NOUN_EVENTS:
             between = []
         if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
-            if head.lemma_.lower() not in _LIGHT_VERBS:
+            if not _is_light(head):
                 return None  # "condemned the attack": the verb is the event
             if self._lexicon.rule_for(head, lambda _t: True) is not None:
                 return None  # "imposed sanctions" is coded once, from the verb
@@ -390,7 +401,7 @@ class EventExtractor:
             tok = tok.head
             if tok.pos_ in ("VERB", "AUX"):
                 lemma = tok.lemma_.lower()
-                return lemma not in _LIGHT_VERBS and self._lexicon.rule_for(tok, lambda _t: True) is not None
+                return not _is_light(tok) and self._lexicon.rule_for(tok, lambda _t: True) is not None
         return False
 
     def _recipient_inside(
@@ -421,6 +432,14 @@ class EventExtractor:
                 if found:
                     return found[:1]
         return []
+
+
+_LIGHT_FORMS = frozenset(form for verb in _LIGHT_VERBS for form in inflections(verb))
+
+
+def _is_light(verb: Token) -> bool:
+    """A light verb ("held talks", "staged protests"), by lemma or by form (lemmas can err)."""
+    return verb.lemma_.lower() in _LIGHT_VERBS or verb.lower_ in _LIGHT_FORMS
 
 
 def _each_other(trigger: Token) -> bool:
@@ -554,6 +573,36 @@ def _subordinate(clause: Token) -> bool:
     if clause.dep_ == "advcl":
         return any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS for c in clause.children)
     return False
+
+
+def _announced(clause: Token) -> bool:
+    tok = clause
+    for _ in range(3):
+        if tok.dep_ in ("ccomp", "conj") and tok.head is not tok:
+            if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in ("announce", "decide", "declare"):
+                return True
+            tok = tok.head
+        else:
+            return False
+    return False
+
+
+def _prepared(trigger: Token) -> bool:
+    tok = trigger
+    for _ in range(3):
+        if tok.dep_ != "xcomp" or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.lemma_.lower() == "prepare":
+            return True
+    return False
+
+
+def _participle_clause(clause: Token) -> bool:
+    """ "blocked roads, demanding ...": a participle clause adds to the main event."""
+    return clause.dep_ in ("advcl", "acl", "xcomp") and clause.tag_ == "VBG" and not any(
+        c.dep_ in ("nsubj", "mark") for c in clause.children
+    )
 
 
 def _is_passive(verb: Token) -> bool:

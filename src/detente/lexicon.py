@@ -156,9 +156,11 @@ class TriggerLexicon:
         self._rules: dict[tuple[str, str], list[TriggerRule]] = {}
         for rule in rules:
             self._rules.setdefault((rule.lemma, rule.pos), []).append(rule)
-        self.surface_forms: frozenset[str] = frozenset(
-            form for lemma, _ in self._rules for form in inflections(lemma)
-        )
+        self._lemma_of: dict[str, set[str]] = {}
+        for lemma, _ in self._rules:
+            for form in inflections(lemma):
+                self._lemma_of.setdefault(form, set()).add(lemma)
+        self.surface_forms: frozenset[str] = frozenset(self._lemma_of)
 
     @classmethod
     def load(cls, *, ontology: Ontology) -> TriggerLexicon:
@@ -196,6 +198,12 @@ class TriggerLexicon:
             return None
         lemma = token.lemma_.lower()
         rules = self._rules.get((lemma, pos)) or self._rules.get((token.lower_, pos))
+        if not rules:
+            # the lemmatizer errs on some forms ("staged" -> "stag"): try the forms we generate
+            for candidate in sorted(self._lemma_of.get(token.lower_, ())):
+                rules = self._rules.get((candidate, pos))
+                if rules:
+                    break
         if not rules:
             return None
         for rule in rules:
