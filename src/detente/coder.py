@@ -141,7 +141,7 @@ class Coder:
         self, articles: Iterable[Article], *, workers: int | None = None
     ) -> Iterator[tuple[Article, list[Event]]]:
         """Code many articles, on `workers` processes (default: all cores) when it pays."""
-        from detente._parallel import code_in_parallel
+        from detente.parallel import code_in_parallel
 
         n = workers if workers is not None else (os.cpu_count() or 1)
         if n <= 1:

@@ -7,24 +7,31 @@ callable such as `CoderSpec()` that returns an object with `code_article(article
 `version`. The factory, not a built coder, travels to the workers.
 
     InProcessBackend   1 worker: code in the calling process (no pickling at all)
-    ProcessBackend     N local processes (concurrent.futures, "spawn" start method)
+    ProcessBackend     N local processes (concurrent.futures). Given an already-built
+                       coder on Linux, the workers are forked and adopt it (no second
+                       build); otherwise they are spawned and each builds its own.
     DaskBackend        an existing dask.distributed cluster, e.g. tcp://host:8786; detente
                        must be installed on its workers. One thread per worker process is
                        best (`dask worker --nthreads 1 --nworkers N`): the coder is CPU-bound.
+
+`code_in_order(backend, items)` keeps at most `backend.window` articles in flight and
+yields the outcomes in input order, so a corpus of any size streams through in bounded
+memory; `code_in_parallel` is that on local processes for `Coder.code_many`.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import functools
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
-from collections.abc import Callable, Hashable, Mapping
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, TypeVar
 
 from detente.errors import DetenteError
 from detente.records import Article, Event
@@ -71,19 +78,19 @@ class CodedArticle:
 
 _build_lock = threading.Lock()
 _WARM_UP_SECONDS = 600.0
-
-
-@functools.lru_cache(maxsize=4)
-def _cached_coder(factory: CoderFactory) -> ArticleCoder:
-    # One coder per factory per process: a worker process keeps it for all its tasks.
-    logger.info("building the coder in this worker")
-    return factory()
+# The coders of this process, by factory: a worker keeps its coder for all its tasks.
+# This is per-process worker state (what a pool initializer sets up), not configuration.
+_coders: dict[CoderFactory, ArticleCoder] = {}
 
 
 def worker_coder(factory: CoderFactory) -> ArticleCoder:
     """The coder of this process for `factory`, built on first use (thread-safe)."""
     with _build_lock:
-        return _cached_coder(factory)
+        coder = _coders.get(factory)
+        if coder is None:
+            logger.info("building the coder in this worker")
+            coder = _coders[factory] = factory()
+        return coder
 
 
 def code_one(factory: CoderFactory, article: Article) -> CodedArticle:
@@ -116,8 +123,11 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _start_local_worker(factory: CoderFactory) -> None:
+def _start_local_worker(factory: CoderFactory, built: ArticleCoder | None) -> None:
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    if built is not None:  # forked: the parent's coder is already in this process's memory
+        with _build_lock:
+            _coders[factory] = built
     worker_coder(factory)
 
 
@@ -190,22 +200,29 @@ class _LocalPending:
 
 @dataclass
 class ProcessBackend:
-    """Code on `workers` local processes, each building its coder once as it starts."""
+    """Code on `workers` local processes, each with its coder built once as it starts.
+
+    coder: a coder `factory()` already built in this process. On Linux the workers are
+        then forked and adopt it instead of building their own; elsewhere (no fork) they
+        are spawned and build one each, as without it.
+    """
 
     factory: CoderFactory
     workers: int
     window: int = 0
+    coder: ArticleCoder | None = field(default=None, repr=False)
     _pool: concurrent.futures.ProcessPoolExecutor | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.window = self.window or self.workers * 4
+        self.window = self.window or self.workers * 8
 
     def __enter__(self) -> Self:
+        fork = self.coder is not None and sys.platform.startswith("linux")
         self._pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
             initializer=_start_local_worker,
-            initargs=(self.factory,),
+            initargs=(self.factory, self.coder if fork else None),
         )
         # wait until every worker has built its coder, so coding time excludes start-up
         ready: set[int] = set()
@@ -275,6 +292,59 @@ class DaskBackend:
     def submit(self, article: Article) -> Pending:
         assert self._client is not None, "use the backend as a context manager"
         return _DaskPending(self._client.submit(code_one, self.factory, article, pure=False))
+
+
+T = TypeVar("T")
+
+
+def code_in_order(
+    backend: Backend, items: Iterable[T], article: Callable[[T], Article]
+) -> Iterator[tuple[T, CodedArticle]]:
+    """Code `article(item)` of each item on `backend`; yield (item, outcome) in input order.
+
+    At most `backend.window` items are in flight, and `items` is read only as they leave:
+    a generator over a corpus of any size is never materialised.
+    """
+    source = iter(items)
+    pending: deque[tuple[T, Pending]] = deque()
+
+    def fill() -> None:
+        while len(pending) < backend.window:
+            item = next(source, None)
+            if item is None:
+                return
+            pending.append((item, backend.submit(article(item))))
+
+    fill()
+    while pending:
+        item, outcome = pending.popleft()
+        done = outcome.result()
+        fill()
+        yield item, done
+
+
+def code_in_parallel(
+    articles: Iterable[Article],
+    *,
+    workers: int,
+    coder: ArticleCoder,
+    options: Mapping[str, Any] | None = None,
+) -> Iterator[tuple[Article, list[Event]]]:
+    """Yield (article, events) in input order, coding on `workers` local processes.
+
+    `coder` is an already-built `Coder.build(**options)`: forked workers (Linux) adopt
+    it, spawned ones build their own from `options`. A failed article raises
+    DetenteError, as coding it in this process would raise.
+    """
+    backend = ProcessBackend(CoderSpec.of(options), workers, coder=coder)
+    with backend:
+        for article, outcome in code_in_order(backend, articles, lambda a: a):
+            if outcome.error is not None:
+                error = outcome.error
+                raise DetenteError(
+                    error if error.startswith(article.doc_id) else f"{article.doc_id}: {error}"
+                )
+            yield article, list(outcome.events)
 
 
 def make_backend(factory: CoderFactory, *, workers: int | None, scheduler: str | None) -> Backend:
