@@ -31,7 +31,16 @@ from detente.lexicon import TriggerLexicon
 from detente.nlp import load_pipeline
 from detente.ontology import Ontology, quad_class
 from detente.places import Gazetteer, event_location
-from detente.records import Actor, Article, Event, Precision, QuadClass, ResolvedDate, Trigger
+from detente.records import (
+    Actor,
+    Article,
+    Event,
+    Location,
+    Precision,
+    QuadClass,
+    ResolvedDate,
+    Trigger,
+)
 from detente.sentences import Sentence, SentenceSplitter
 
 log = logging.getLogger(__name__)
@@ -131,7 +140,9 @@ class Coder:
             )
             for cand in cands:
                 if cand.confidence >= MIN_CONFIDENCE:
-                    events.append(self._record(article, sentence, doc, cand, title_events))
+                    events.append(
+                        self._record(article, sentence, doc, cand, title_events, mentions)
+                    )
             self._remember(doc, mentions, article.published, discourse)
         if headline is not None and not any(e.event == headline.event for e in events):
             events.insert(0, headline)
@@ -291,6 +302,7 @@ class Coder:
         doc: Doc,
         cand: Candidate,
         title_events: frozenset[str],
+        mentions: list[Mention],
     ) -> Event:
         trig = cand.trigger
         start = sentence.start + trig.idx
@@ -300,10 +312,12 @@ class Coder:
             when = ResolvedDate(article.published.isoformat(), Precision.DAY, None)
         location = event_location(doc[:], trig.i, self._r.gazetteer)
         actor = cand.actor.actor
-        if actor.country is None and location is not None and location.country:
-            actor = Actor(actor.text, actor.name, location.country, actor.sector,
-                          self._r.kb.cameo_code(location.country, actor.sector))
         recipient = cand.recipient.actor if cand.recipient else None
+        if actor.country is None and (actor.sector is not None or actor.name):
+            country = _home_country(location, mentions, recipient)
+            if country is not None:
+                actor = Actor(actor.text, actor.name, country, actor.sector,
+                              self._r.kb.cameo_code(country, actor.sector))
         code = self._r.ontology.cameo(cand.cameo)
         confidence = cand.confidence
         if cand.event in title_events:
@@ -333,6 +347,25 @@ class Coder:
             confidence=confidence,
             coder_version=self.version,
         )
+
+
+_STATE_KINDS = (EntryKind.STATE, EntryKind.SEAT, EntryKind.ADJECTIVE)
+
+
+def _home_country(
+    location: Location | None, mentions: list[Mention], recipient: Actor | None
+) -> str | None:
+    """The country of an actor the sentence names without one ("President X resigned",
+    "police in Karachi"): where the event happened, else the one state the sentence
+    names besides the recipient's."""
+    if location is not None and location.country:
+        return location.country
+    countries = {
+        m.entry.country for m in mentions if m.entry.kind in _STATE_KINDS and m.entry.country
+    }
+    if recipient is not None:
+        countries.discard(recipient.country)
+    return countries.pop() if len(countries) == 1 else None
 
 
 def _sentence_case(title: str) -> str:
