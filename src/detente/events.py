@@ -614,7 +614,10 @@ def _is_passive(verb: Token) -> bool:
 def _obligation_frame(verb: Token) -> tuple[Token, list[Token], list[Token], float] | None:
     say = verb.head
     speakers = [c for c in say.children if c.dep_ == "nsubj"]
-    addressees = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    # "told his Turkish counterpart that ... must": the hearer; else the one who must act
+    addressees = [c for c in say.children if c.dep_ in ("dobj", "dative")] or [
+        c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+    ]
     if not speakers or not addressees:
         return None
     return say, speakers, addressees, -0.1
