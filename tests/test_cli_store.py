@@ -211,10 +211,10 @@ def test_kill_9_then_rerun_equals_a_clean_run(guardian_sample: Path, tmp_path: P
     assert proc.stderr is not None
     killed_at = None
     for line in proc.stderr:
-        match = re.match(r"ingest: (\d+)/(\d+) articles", line)
-        if match and 0 < int(match.group(1)) < int(match.group(2)):
+        match = re.match(r"ingest: (\d+)/(\d+) items \(\d+%\), (\d+) coded", line)
+        if match and 0 < int(match.group(3)) and int(match.group(1)) < int(match.group(2)):
             proc.send_signal(signal.SIGKILL)
-            killed_at = int(match.group(1))
+            killed_at = int(match.group(3))
             break
     proc.wait(timeout=120)
     assert killed_at is not None and proc.returncode == -signal.SIGKILL

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from fake_coder import FakeCoderFactory, dump_store
 
-from detente.ingest import IngestProgress, content_hash, ingest, read_corpus
+import detente.ingest
+from detente.ingest import IngestProgress, content_hash, count_items, ingest, read_corpus
 from detente.reader import ReadProblem
 from detente.records import Article
 from detente.store import EventQuery, open_store
@@ -295,10 +296,76 @@ def test_plain_progress_lines_and_closing_summary(corpus: Path, tmp_path: Path) 
     with IngestDisplay(stream, interval=0, live=False) as display:
         summary = run([corpus], tmp_path / "s.duckdb", batch_size=2, on_progress=display)
     lines = stream.getvalue().splitlines()
-    assert lines[-1].startswith("ingest: 4/4 articles (100%)")
+    assert lines[-1].startswith("ingest: 5/5 items (100%), 4 coded")
     assert "1 failed" in lines[-1]
     assert len(lines) == len(set(lines))  # no line repeated
     text = "\n".join(summary_lines(summary, store="s.duckdb"))
     assert "4 new, 0 changed, 0 unchanged; 1 failed" in text
     assert "4 mentions written, 3 new events" in text
     assert "scan.pdf: not text (a PDF)" in text
+
+
+def test_ingest_streams_and_commits_before_the_input_is_exhausted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    total, batch_size = 60, 5
+    yielded = 0
+
+    def endless_wire(*args: object, **kwargs: object):
+        nonlocal yielded
+        for i in range(total):
+            yielded += 1
+            yield Article(doc_id=f"w{i}", text=f"PAK called RUS on 2020-01-{i % 28 + 1:02d}.")
+
+    monkeypatch.setattr(detente.ingest, "read_corpus", endless_wire)
+    held: list[int] = []  # articles read but not yet committed, at each commit
+    first_commit: list[int] = []
+
+    def progress(p: IngestProgress) -> None:
+        held.append(yielded - p.done)
+        if p.coded and not first_commit:
+            first_commit.append(yielded)
+
+    summary = run(
+        [tmp_path / "wire"], tmp_path / "s.duckdb", batch_size=batch_size, on_progress=progress
+    )
+    assert summary.new == total
+    assert first_commit and first_commit[0] <= batch_size + 1  # written long before the end
+    assert max(held) <= batch_size + 1  # one batch plus the article in flight
+
+
+def test_items_are_counted_without_reading_them_as_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write(folder / "a.txt", "PAK called RUS.")
+    write(
+        folder / "b.jsonl",
+        '{"id": "1", "text": "x"}\n{"id": "2", "text": "y"}\n{"id": "3", "text": "z"}',
+    )
+    write(folder / "c.csv", "id,text\n1,PAK called RUS.\n2,USA aided FRA.\n")
+    write(folder / "feed" / "wire.rss", RSS)
+    write(folder / "feed" / "call.html", PAGE)  # the text of an entry, not an item of its own
+    assert count_items([str(folder)]) == 1 + 3 + 2 + 2
+    assert count_items([str(folder / "a.txt"), str(folder / "a.txt")]) == 1
+    assert count_items([str(folder), "-"]) is None
+
+
+def test_progress_from_stdin_has_no_total_until_the_end(tmp_path: Path) -> None:
+    import io
+
+    from detente.progress import progress_line
+
+    lines = "".join(
+        f'{{"id": "s{i}", "text": "FRA called DEU on 2020-04-0{i + 1}."}}\n' for i in range(6)
+    )
+    seen: list[IngestProgress] = []
+    run(
+        ["-"],
+        tmp_path / "s.duckdb",
+        stdin=io.StringIO(lines),
+        batch_size=2,
+        on_progress=seen.append,
+    )
+    assert all(p.total is None for p in seen[:-1])
+    assert (seen[-1].total, seen[-1].done, seen[-1].coded) == (6, 6, 6)
+    middle = progress_line(seen[-2])
+    assert middle.startswith("ingest: 6 items, 6 coded") and "ETA" not in middle

@@ -26,15 +26,25 @@ def _duration(seconds: float) -> str:
 
 
 def _eta(p: IngestProgress) -> str | None:
-    if p.rate > 0 and p.coded < p.to_code:
-        return _duration((p.to_code - p.coded) / p.rate)
+    eta = p.eta
+    if eta is not None and (p.total is None or p.done < p.total):
+        return _duration(eta)
     return None
 
 
+def _finished(p: IngestProgress) -> bool:
+    return p.total is not None and p.done >= p.total
+
+
 def progress_line(p: IngestProgress) -> str:
-    """One plain line: "ingest: 120/249 articles (48%), 3.1 articles/s, ETA 42s, 2 failed"."""
-    share = f" ({100 * p.coded // p.to_code}%)" if p.to_code else ""
-    line = f"ingest: {p.coded}/{p.to_code} articles{share}, {p.rate:.1f} articles/s"
+    """One plain line: "ingest: 120/249 items (48%), 110 coded, 3.1 articles/s, ETA 42s,
+    310 mentions, 2 failed"; without a known total: "ingest: 120 items, ..." and no ETA."""
+    if p.total is None:
+        line = f"ingest: {p.done} items"
+    else:
+        share = f" ({min(100 * p.done // p.total, 100)}%)" if p.total else ""
+        line = f"ingest: {p.done}/{max(p.total, p.done)} items{share}"
+    line += f", {p.coded} coded, {p.rate:.1f} articles/s"
     eta = _eta(p)
     if eta:
         line += f", ETA {eta}"
@@ -74,6 +84,7 @@ class IngestDisplay:
                 TextColumn("ingest"),
                 BarColumn(),
                 MofNCompleteColumn(),
+                TextColumn("items, {task.fields[coded]} coded"),
                 TextColumn("{task.fields[rate]:.1f} articles/s"),
                 TextColumn("ETA {task.fields[eta]}"),
                 TimeElapsedColumn(),
@@ -93,11 +104,12 @@ class IngestDisplay:
         if self._bar is not None:
             self._bar.__exit__(exc_type, exc, tb)
             self._bar = None
-        elif self._latest is not None and self._latest.coded and not self._shown_latest:
+        elif self._latest is not None and self._latest.done and not self._shown_latest:
             self._write(self._latest)
 
     def _write(self, p: IngestProgress) -> None:
-        if self._last_shown is not None and (p.coded, p.failed) == (
+        if self._last_shown is not None and (p.done, p.coded, p.failed) == (
+            self._last_shown.done,
             self._last_shown.coded,
             self._last_shown.failed,
         ):
@@ -114,14 +126,20 @@ class IngestDisplay:
         if self._bar is not None:
             if self._task is None:
                 self._task = self._bar.add_task(
-                    "ingest", total=p.to_code, rate=0.0, failed=0, eta="-"
+                    "ingest", total=p.total, coded=0, rate=0.0, failed=0, eta="-"
                 )
             self._bar.update(
-                self._task, completed=p.coded, rate=p.rate, failed=p.failed, eta=_eta(p) or "-"
+                self._task,
+                total=max(p.total, p.done) if p.total is not None else None,
+                completed=p.done,
+                coded=p.coded,
+                rate=p.rate,
+                failed=p.failed,
+                eta=_eta(p) or "-",
             )
             return
         now = time.monotonic()
-        if now - self._last >= self.interval or (p.to_code and p.coded == p.to_code):
+        if now - self._last >= self.interval or _finished(p):
             self._last = now
             self._write(p)
 
