@@ -162,9 +162,20 @@ class ActorResolver:
         if low in PAIR_HEADS and dets & _PAIR_DETS and discourse.last_group:
             return [ResolvedActor(a, head, False, True) for a in discourse.last_group]
 
+        # "Assad's backer, Russia": an apposition that names an actor says who it is
+        for appos in (c for c in head.children if c.dep_ == "appos"):
+            if any(mentions.get(t.i) is not None for t in np_tokens(appos, follow_of=False)):
+                named = self._resolve_one(appos, mentions=mentions, on=on, discourse=discourse)
+                if named and not (mentions.get(head.i) and mentions[head.i].entry.kind is EntryKind.PERSON):
+                    return named
         found = self._mentions_in(tokens, mentions)
         text = _span_text(head, tokens)
         people = [m for m in found if m.entry.kind is EntryKind.PERSON]
+        if head_entry is None or head_entry.entry.kind is not EntryKind.PERSON:
+            # a possessor names whose thing it is ("Putin's visits" aside): not the actor
+            owners = [m for m in people if head.doc[m.end - 1].dep_ == "poss"]
+            if owners and head_entry is None and head.ent_type_ != "PERSON":
+                people = [m for m in people if m not in owners]
         named = [m for m in found if m.entry.kind in (EntryKind.GROUP, EntryKind.IGO)]
         places = [m for m in found if m.entry.kind in (EntryKind.STATE, EntryKind.SEAT)]
         adjectives = [m for m in found if m.entry.kind is EntryKind.ADJECTIVE]

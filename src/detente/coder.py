@@ -339,6 +339,11 @@ class Coder:
         location = event_location(doc[:], trig.i, self._r.gazetteer)
         actor = cand.actor.actor
         recipient = cand.recipient.actor if cand.recipient else None
+        if recipient is None and cand.event in _TARGETS_WHERE and location and location.country:
+            # "military operations inside northern Iraq": force used in a place is used on it
+            kb = self._r.kb
+            recipient = Actor(location.name, kb.country_name(location.country), location.country,
+                              None, kb.cameo_code(location.country, None))
         if actor.country is None and (actor.sector is not None or actor.name):
             country = _home_country(location, mentions, recipient)
             if country is not None:
@@ -375,6 +380,8 @@ class Coder:
         )
 
 
+# Material conflict whose target, when unnamed, is where it happens.
+_TARGETS_WHERE = frozenset({"ASSAULT", "MOBILIZE", "COERCE"})
 _STATE_KINDS = (EntryKind.STATE, EntryKind.SEAT, EntryKind.ADJECTIVE)
 
 
