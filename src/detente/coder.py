@@ -25,7 +25,7 @@ from detente.actor_matcher import ActorMatcher, Mention
 from detente.actors import PAIR_HEADS, ActorResolver, Discourse
 from detente.dates import event_date
 from detente.errors import InputError
-from detente.events import Candidate, EventExtractor, promise_reading
+from detente.events import CUE_WORDS, Candidate, EventExtractor, promise_reading
 from detente.knowledge import ActorKB, EntryKind
 from detente.lexicon import TriggerLexicon
 from detente.nlp import load_pipeline
@@ -199,7 +199,7 @@ class Coder:
             doc = tokenizer(sentence.text)
             mentions = self._r.matcher(doc)
             mentions_of[sentence.index] = (doc, mentions)
-            if len(doc) < 3 or not any(may_trigger(t.lower_) for t in doc):
+            if len(doc) < 3 or not any(may_trigger(t.lower_) or t.lower_ in CUE_WORDS for t in doc):
                 continue
             if mentions or any(t.lower_ in _PRONOUNS for t in doc) or _names_a_pair(doc):
                 selected.append(sentence)

@@ -122,10 +122,14 @@ class EventExtractor:
             return []
         out: list[Candidate] = []
         for token in doc:
-            rule = self._obligation(token) or self._lexicon.rule_for(token, is_actor)
+            rule = (
+                self._obligation(token)
+                or self._lexicon.rule_for(token, is_actor)
+                or _reproach(token)
+            )
             if rule is None:
                 continue
-            if rule is not _OBLIGATION_RULE and self._inside_speech_act(token):
+            if rule not in _SAYING_RULES and self._inside_speech_act(token):
                 continue
             out.extend(self._candidates(token, rule, by_token, on, discourse))
         return _dedupe(out)
@@ -153,7 +157,7 @@ class EventExtractor:
         on: dt.date | None,
         discourse: Discourse,
     ) -> Iterator[Candidate]:
-        if rule is _OBLIGATION_RULE:
+        if rule in _SAYING_RULES:
             frame = _obligation_frame(trigger)
         elif rule.pos == "V":
             frame = self._verb_frame(trigger, rule)
@@ -162,7 +166,7 @@ class EventExtractor:
         if frame is None:
             return
         clause, actor_heads, recipient_heads, weight_shift = frame
-        status = _factuality(trigger, clause) if rule is not _OBLIGATION_RULE else "real"
+        status = _factuality(trigger, clause) if rule not in _SAYING_RULES else "real"
         event, cameo, mode = rule.event, rule.cameo, rule.mode
         if status == "refused" and rule.event in _COOPERATIVE | {"REQUEST"}:
             event, cameo, mode = "REJECT", "120", None  # "will not accept", "would not meet"
@@ -611,9 +615,20 @@ def _is_passive(verb: Token) -> bool:
     )
 
 
+def _reproach(verb: Token) -> TriggerRule | None:
+    """ "X said Y's conduct was shameful / a disgrace": reported reproach is an accusation."""
+    if verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in _SAY_VERBS:
+        return None
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None
+    if any(t.lemma_.lower() in _REPROACH_WORDS or t.lower_ in _REPROACH_WORDS for t in verb.subtree):
+        return _REPROACH_RULE
+    return None
+
+
 def _obligation_frame(verb: Token) -> tuple[Token, list[Token], list[Token], float] | None:
     say = verb.head
-    speakers = [c for c in say.children if c.dep_ == "nsubj"]
+    speakers = [c for c in say.children if c.dep_ == "nsubj"] or _inherited_subjects(say)
     # "told his Turkish counterpart that ... must": the hearer; else the one who must act
     addressees = [c for c in say.children if c.dep_ in ("dobj", "dative")] or [
         c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
@@ -704,5 +719,22 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
 _OBLIGATION_RULE = TriggerRule(
     lemma="must", pos="V", event="REQUEST", mode=None, cameo="100", when="", weight=0.6
 )
+_REPROACH_RULE = TriggerRule(
+    lemma="(reproach)", pos="V", event="ACCUSE", mode="disapprove", cameo="111", when="",
+    weight=0.5,
+)
+_SAYING_RULES = (_OBLIGATION_RULE, _REPROACH_RULE)
+# Words that can make a sentence hold an event without a lexicon trigger (see _obligation, _reproach)
+# Words of reproach that make a reported statement an accusation.
+_REPROACH_WORDS = frozenset({
+    "unacceptable", "shameful", "shamefully", "disgraceful", "disgrace", "outrageous",
+    "irresponsible", "illegal", "unlawful", "criminal", "betrayal", "stain", "hypocrisy",
+    "hypocritical", "reckless", "provocation", "provocative", "deplorable", "appalling",
+    "scandalous", "failing", "failings", "failure", "malicious", "devastating", "lies",
+    "propaganda", "aggression", "violation", "violations", "atrocity", "atrocities",
+    "barbaric", "inhumane", "cynical", "dangerous", "unjustified", "baseless", "absurd",
+})
 
-__all__ = ["Candidate", "EventExtractor", "np_tokens"]
+CUE_WORDS: frozenset[str] = _REPROACH_WORDS | _OBLIGATION
+
+__all__ = ["CUE_WORDS", "Candidate", "EventExtractor", "np_tokens"]
