@@ -146,6 +146,10 @@ class ActorResolver:
                 found = self._resolve_one(speaker, mentions=mentions, on=on, discourse=discourse)
                 if found:
                     return found
+            if low in _PERSONAL:
+                earlier = self._earlier_person(head, mentions, on)
+                if earlier is not None:
+                    return [ResolvedActor(earlier, head, True, True)]
             if low in _PERSONAL and discourse.last_person:
                 return [ResolvedActor(discourse.last_person, head, True, True)]
             if low in _PLURAL and discourse.last_group:
@@ -228,6 +232,21 @@ class ActorResolver:
             actor = Actor(text, name, entry.country, sec, self._kb.cameo_code(entry.country, sec))
             actors.append(ResolvedActor(actor, head, is_person))
         return actors
+
+    def _earlier_person(
+        self, pronoun: Token, mentions: dict[int, Mention], on: dt.date | None
+    ) -> Actor | None:
+        """ "Mr Putin travelled to Cairo, where he met ...": a person who is the subject
+        earlier in the same sentence."""
+        for tok in reversed(list(pronoun.doc[: pronoun.i])):
+            m = mentions.get(tok.i)
+            if m is not None and m.entry.kind is EntryKind.PERSON and tok.i == m.end - 1:
+                head = tok
+                while head.dep_ in ("compound", "flat") and head.head is not head:
+                    head = head.head
+                if head.dep_ in ("nsubj", "nsubjpass"):
+                    return self._person(m.entry, head.text, on)
+        return None
 
     def _mentions_in(self, tokens: list[Token], mentions: dict[int, Mention]) -> list[Mention]:
         seen: dict[int, Mention] = {}

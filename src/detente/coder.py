@@ -344,7 +344,7 @@ class Coder:
             kb = self._r.kb
             recipient = Actor(location.name, kb.country_name(location.country), location.country,
                               None, kb.cameo_code(location.country, None))
-        if actor.country is None and (actor.sector is not None or actor.name):
+        if actor.country is None and actor.sector is not None:
             country = _home_country(location, mentions, recipient)
             if country is not None:
                 actor = Actor(actor.text, actor.name, country, actor.sector,

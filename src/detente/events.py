@@ -32,7 +32,7 @@ from detente.actors import SAY_VERBS as _SAY_VERBS
 from detente.actors import ActorResolver, Discourse, ResolvedActor, np_tokens
 from detente.lexicon import TriggerLexicon, TriggerRule, inflections
 from detente.ontology import Ontology, quad_class
-from detente.records import Actor, QuadClass
+from detente.records import Actor, QuadClass, Sector
 
 _MODAL_HYPOTHETICAL = frozenset({"would", "could", "might", "may", "should", "must", "can",
                                  "ought", "'d"})  # fmt: skip
@@ -74,6 +74,8 @@ _OBLIGATION = frozenset({"must", "should"})
 _COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 _CONFLICT_TYPES = frozenset({"THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
                              "ACCUSE", "REJECT"})  # fmt: skip
+_PRIVATE_SECTORS = frozenset({Sector.CVL, Sector.REF, Sector.EDU, Sector.MED, Sector.BUS,
+                              Sector.LAB})  # fmt: skip
 _STATIVE_PASSIVES = frozenset({"commit", "oppose", "prepare", "determine", "dedicate", "resolve"})
 _SPEECH_ACTS = frozenset({"AGREE", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT"})
 _CONTENT_PREPS = frozenset({"of", "for", "about", "over", "against"})
@@ -146,6 +148,9 @@ class EventExtractor:
             return None
         if any(c.dep_ == "neg" for c in verb.children) and not modal:
             return None
+        if any(c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
+               for c in verb.children):
+            return None  # "if they committed crimes they should be tried"
         return _OBLIGATION_RULE
 
     # -- one trigger --------------------------------------------------------
@@ -197,12 +202,16 @@ class EventExtractor:
             return found
 
         actors = [a for a in resolve(actor_heads) if _usable(a.actor)]
+        if event in ("CONSULT", "AGREE") and rule.mode == "visit":
+            # a family travelling to London is not a diplomatic visit
+            actors = [a for a in actors if a.actor.sector not in _PRIVATE_SECTORS]
         if (
             not actors
             and not actor_heads
             and rule.pos == "V"
             and event in _UNKNOWN_AGENT_TYPES
             and _is_passive(trigger)
+            and trigger.dep_ not in ("acl", "advcl", "pcomp")
         ):
             actors = [ResolvedActor(_UNKNOWN, trigger)]  # "were killed", by whom not said
             weight_shift -= 0.2
@@ -293,7 +302,9 @@ class EventExtractor:
         if not subjects and not passive:
             return None
         if not passive:
-            recipients.extend(c for c in verb.children if c.dep_ in ("dobj", "dative"))
+            # "sent troops", "provided aid": when the rule names the object, it is the thing
+            objs = ("dative",) if "obj=" in rule.when else ("dobj", "dative")
+            recipients.extend(c for c in verb.children if c.dep_ in objs)
         preps = _RECIPIENT_PREPS + (("from", "out") if rule.mode == "withdraw" else ())
         for prep in (c for c in verb.children if c.dep_ == "prep"):
             if prep.lower_ in preps:
@@ -424,7 +435,7 @@ class EventExtractor:
             if child.dep_ == "prep" and child.lower_ not in _RECIPIENT_PREPS:
                 continue
             for tok in child.subtree:
-                if tok.i in skip or tok.dep_ in ("relcl", "advcl"):
+                if tok.i in skip or tok.dep_ in ("relcl", "advcl", "acl", "agent"):
                     continue
                 m = mentions.get(tok.i)
                 if m is None or tok.i != m.end - 1:
