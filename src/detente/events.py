@@ -76,6 +76,9 @@ _CONFLICT_TYPES = frozenset({"THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COE
                              "ACCUSE", "REJECT"})  # fmt: skip
 _PRIVATE_SECTORS = frozenset({Sector.CVL, Sector.REF, Sector.EDU, Sector.MED, Sector.BUS,
                               Sector.LAB})  # fmt: skip
+_INTENT_NOUNS = frozenset({"willingness", "readiness", "intention", "plan", "desire", "commitment",
+                           "pledge", "promise", "offer", "threat", "demand", "call", "request",
+                           "bid", "attempt", "effort", "ultimatum", "decision", "proposal"})  # fmt: skip
 _STATIVE_PASSIVES = frozenset({"commit", "oppose", "prepare", "determine", "dedicate", "resolve"})
 _SPEECH_ACTS = frozenset({"AGREE", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT"})
 _CONTENT_PREPS = frozenset({"of", "for", "about", "over", "against"})
@@ -398,6 +401,8 @@ class EventExtractor:
                 if parent.lower_ in _CONTENT_PREPS:
                     edge = "content"
                 child, parent = parent, parent.head
+            if edge == "acl" and parent.lemma_.lower() in _INTENT_NOUNS:
+                return True  # "willingness to cooperate", "plans to attack"
             if edge in ("xcomp", "ccomp", "acl", "content"):
                 rule = self._lexicon.rule_for(parent, lambda _t: True)
                 if rule is not None and rule.event in _SPEECH_ACTS:

@@ -11,6 +11,8 @@ whose `when` conditions all hold wins. Conditions (`;`-separated):
     objactor      its direct object is an actor (a state, person, organisation...)
     noobj         it has no object at all ("the two leaders met")
     head=a|b      (nouns) the word it hangs from has the lemma a or b ("lodged a protest")
+    subj=a|b      its subject (or passive subject) has the lemma a or b ("aid arrived",
+                  "hostilities stopped", "hundreds of police were called")
     xcomp         it governs an infinitive clause ("urged X to ...")
     xcomp=a|b     ... whose verb has the lemma a or b ("vowed to retaliate")
     mod=a|b       (nouns) a modifier has the lemma a or b ("hunger strike", "military operation")
@@ -102,6 +104,16 @@ def _condition(key: str, value: str) -> Condition:
             for p in _children(t, "prep")
             for o in _children(p, "pobj")
         )
+    if key == "subj":
+        def subj(t: Token, _: Callable[[Token], bool]) -> bool:
+            heads = _children(t, "nsubj", "nsubjpass")
+            for h in list(heads):  # "hundreds of police"
+                for prep in _children(h, "prep"):
+                    if prep.lower_ == "of":
+                        heads.extend(_children(prep, "pobj"))
+            return any(h.lemma_.lower() in opts or h.lower_ in opts for h in heads)
+
+        return subj
     if key == "head":
         return lambda t, _: t.head.lemma_.lower() in opts
     if key == "noobj":
@@ -113,9 +125,11 @@ def _condition(key: str, value: str) -> Condition:
             return lambda t, _: bool(_children(t, "xcomp", "ccomp"))
         return lambda t, _: any(c.lemma_.lower() in opts for c in _children(t, "xcomp"))
     if key == "mod":
+        # any modifier before the noun, nested ones too ("joint infrastructure project")
         return lambda t, _: any(
             c.lemma_.lower() in opts or c.lower_ in opts
-            for c in _children(t, "amod", "compound", "nmod", "npadvmod")
+            for c in t.subtree
+            if c.i < t.i and c.dep_ in ("amod", "compound", "nmod", "npadvmod")
         )
     if key == "ccompfuture":
         future = {"will", "would", "'ll", "shall", "wo"}
