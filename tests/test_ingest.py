@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -369,3 +370,21 @@ def test_progress_from_stdin_has_no_total_until_the_end(tmp_path: Path) -> None:
     assert (seen[-1].total, seen[-1].done, seen[-1].coded) == (6, 6, 6)
     middle = progress_line(seen[-2])
     assert middle.startswith("ingest: 6 items, 6 coded") and "ETA" not in middle
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers: Linux only")
+def test_code_in_parallel_keeps_order_and_reuses_the_built_coder() -> None:
+    from fake_coder import FakeCoder
+
+    from detente.errors import DetenteError
+    from detente.parallel import code_in_parallel
+
+    texts = [f"PAK called RUS on 2020-01-{i + 1:02d}." for i in range(20)]
+    articles = (Article(doc_id=f"d{i}", text=t) for i, t in enumerate(texts))  # a generator
+    out = list(code_in_parallel(articles, workers=2, coder=FakeCoder()))
+    assert [a.doc_id for a, _ in out] == [f"d{i}" for i in range(20)]
+    assert [events[0].date for _, events in out] == [f"2020-01-{i + 1:02d}" for i in range(20)]
+
+    bad = [Article(doc_id="ok", text="PAK called RUS."), Article(doc_id="x", text="RAISE-ERROR")]
+    with pytest.raises(DetenteError, match="refuses"):
+        list(code_in_parallel(bad, workers=2, coder=FakeCoder()))

@@ -214,7 +214,7 @@ class ProcessBackend:
     _pool: concurrent.futures.ProcessPoolExecutor | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.window = self.window or self.workers * 8
+        self.window = self.window or self.workers * 16
 
     def __enter__(self) -> Self:
         fork = self.coder is not None and sys.platform.startswith("linux")
