@@ -683,9 +683,11 @@ def promise_reading(
     tok, promised = found
     if promised is not None and promised.event in _CONFLICT_TYPES - {"REJECT"}:
         return "THREATEN", "138" if promised.event == "ASSAULT" else "130", None
+    if promised is not None and promised.event == "RETREAT" and tok.pos_ != "NOUN":
+        return "RETREAT", promised.cameo, promised.mode  # "agreed to disarm", "to end the war"
     if tok.pos_ != "NOUN" and (
         tok.lemma_.lower() in _CONCESSION_VERBS
-        or (promised is not None and promised.event in ("RETREAT", "CONCEDE"))
+        or (promised is not None and promised.event == "CONCEDE")
     ):
         return "CONCEDE", "080", None
     return None

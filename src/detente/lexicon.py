@@ -75,6 +75,8 @@ def _children(token: Token, *deps: str) -> list[Token]:
 
 def _objects(token: Token) -> list[Token]:
     objs = _children(token, "dobj", "nsubjpass", "attr", "dative")
+    if token.dep_ == "acl" and token.tag_ == "VBN":
+        objs.append(token.head)  # "restrictions lifted on ...": the noun the participle modifies
     for obj in list(objs):
         objs.extend(c for c in obj.conjuncts)
         # "25,000 tons of food aid", "dozens of troops": the measured thing
