@@ -222,6 +222,8 @@ class Coder:
         best = None
         for tok in doc:
             rule = self._r.lexicon.rule_for(tok, lambda _t: True)
+            if rule is None and tok.dep_ == "ROOT" and tok.pos_ in ("NOUN", "PROPN"):
+                rule = self._r.lexicon.verb_rule_for_noun(tok)
             if rule is None or any(c.dep_ == "neg" for c in tok.children):
                 continue
             depth = sum(1 for _ in tok.ancestors)
@@ -239,7 +241,10 @@ class Coder:
             c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
             for c in tok.children
         )
-        if conditional and quad_class(event) in (QuadClass.MATERIAL_CONFLICT, QuadClass.VERBAL_CONFLICT):
+        possible = any(c.dep_ == "aux" and c.lower_ in ("could", "may", "might") for c in tok.children)
+        if (conditional or possible) and quad_class(event) in (
+            QuadClass.MATERIAL_CONFLICT, QuadClass.VERBAL_CONFLICT
+        ):
             event, cameo = "THREATEN", "130"  # "Government to Detain Journalists if ..."
         code = self._r.ontology.cameo(cameo)
         published = article.published

@@ -178,7 +178,9 @@ class EventExtractor:
         event, cameo, mode = rule.event, rule.cameo, rule.mode
         if status == "refused" and rule.event in _COOPERATIVE | {"REQUEST"}:
             event, cameo, mode = "REJECT", "120", None  # "will not accept", "would not meet"
-        elif status in ("unreal", "refused"):
+        elif status == "possible" and quad_class(rule.event) is QuadClass.MATERIAL_CONFLICT:
+            event, cameo, mode = "THREATEN", "138" if rule.event == "ASSAULT" else "130", None
+        elif status in ("unreal", "refused", "possible"):
             return
         future = status in ("future", "conditional-future")
         if status == "conditional-future" and (
@@ -541,7 +543,7 @@ def _factuality(trigger: Token, clause: Token) -> str:
             chain.append(tok)
         else:
             break
-    future = negated = conditional = False
+    future = negated = conditional = possible = False
     for t in chain:
         for c in t.children:
             low = c.lower_
@@ -559,6 +561,8 @@ def _factuality(trigger: Token, clause: Token) -> str:
                 elif low in _MODAL_HYPOTHETICAL:
                     if low == "would" and _reported(t):
                         future = True
+                    elif low in ("could", "may", "might") and _reported(t):
+                        possible = True  # "said it could suspend relations": a veiled threat
                     else:
                         return "unreal"
                 elif low == "going" or c.lemma_ == "go":
@@ -577,6 +581,8 @@ def _factuality(trigger: Token, clause: Token) -> str:
         if anc.head is anc:
             break
         anc = anc.head
+    if possible:
+        return "possible"
     if future and conditional:
         return "conditional-future"
     return "future" if future else "real"

@@ -227,6 +227,15 @@ class TriggerLexicon:
                 return rule
         return None
 
+    def verb_rule_for_noun(self, token: Token) -> TriggerRule | None:
+        """Headline grammar tags verbs as plural nouns ("Air Force Bombs Camp"): the
+        unconditioned verb rule of such a form, if any."""
+        for lemma in sorted(self._lemma_of.get(token.lower_, ())):
+            for rule in self._rules.get((lemma, "V"), ()):
+                if not rule.conditions:
+                    return rule
+        return None
+
     def may_trigger(self, word: str) -> bool:
         """Cheap test on a lower-cased surface word (before any parse)."""
         return word in self.surface_forms
