@@ -15,9 +15,12 @@ target is missed; without ../shared (a fresh clone) it says so and exits 0.
 from __future__ import annotations
 
 import argparse
+import csv
+import hashlib
 import json
 import operator
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,6 +61,7 @@ class DevSet:
     relative_path: str
     headline: tuple[tuple[str, str], ...]  # (metric key, short label)
     targets: tuple[Target, ...]
+    held_out_templates: bool = False  # score only the stories of never-read headline templates
 
 
 # Targets: the acceptance bar of the coder issue (recall with dates is our own bar).
@@ -70,10 +74,17 @@ TARGETS: tuple[DevSet, ...] = (
         (Target("top1_accuracy", "top-1", 0.75), Target("actor_country_accuracy", "actor", 0.80)),
     ),
     DevSet(
-        "synthetic stories",
+        "synthetic dev (read)",
         "synthetic_events/dev.csv",
         (("macro_f1", "macro-F1"), ("accuracy", "acc")),
         (Target("macro_f1", "macro-F1", 0.65),),
+    ),
+    DevSet(
+        "synthetic, unread templates",
+        "synthetic_events/train.csv",
+        (("macro_f1", "macro-F1"), ("accuracy", "acc")),
+        (Target("macro_f1", "macro-F1", 0.65),),
+        held_out_templates=True,
     ),
     DevSet(
         "news sentences",
@@ -104,10 +115,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def held_out_half(path: Path, out: Path) -> Path:
+    """The stories of `path` whose headline template falls in the half (by a hash of the
+    template) that nobody working on detente reads: the lexicon was extended while
+    reading the dev stories and the other half of train.csv, so their figures are
+    optimistic; this half is the honest estimate for templates the coder has never met."""
+    with path.open(encoding="utf-8", newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
+        reader = csv.DictReader(src)
+        writer = csv.DictWriter(dst, fieldnames=reader.fieldnames or [])
+        writer.writeheader()
+        for row in reader:
+            if int(hashlib.md5(row["title"].encode("utf-8")).hexdigest(), 16) % 2 == 1:
+                writer.writerow(row)
+    return out
+
+
 def run_set(
     dev_set: DevSet, coder: Any, limit: int | None, console: Console
 ) -> tuple[EvaluationReport, float]:
     path = SHARED_DATA / dev_set.relative_path
+    if dev_set.held_out_templates:
+        path = held_out_half(path, Path(tempfile.mkdtemp()) / "held_out_templates.csv")
     with Progress(
         TextColumn(dev_set.name),
         BarColumn(),
