@@ -170,7 +170,8 @@ class ActorResolver:
         for appos in (c for c in head.children if c.dep_ == "appos"):
             if any(mentions.get(t.i) is not None for t in np_tokens(appos, follow_of=False)):
                 named = self._resolve_one(appos, mentions=mentions, on=on, discourse=discourse)
-                if named and not (mentions.get(head.i) and mentions[head.i].entry.kind is EntryKind.PERSON):
+                own = mentions.get(head.i)
+                if named and (own is None or own.entry.kind is EntryKind.AGENT):
                     return named
         found = self._mentions_in(tokens, mentions)
         text = _span_text(head, tokens)
@@ -185,6 +186,10 @@ class ActorResolver:
         adjectives = [m for m in found if m.entry.kind is EntryKind.ADJECTIVE]
         agents = [m for m in found if m.entry.kind is EntryKind.AGENT]
         head_mention = mentions.get(head.i)
+        if head_mention is not None and head_mention.entry.kind in (EntryKind.STATE, EntryKind.SEAT):
+            # "Turkey, formerly a supporter of ...": an apposition does not change the state
+            described = {t.i for c in head.children if c.dep_ == "appos" for t in c.subtree}
+            agents = [m for m in agents if m.start not in described]
 
         if people:
             person = _closest(people, head)
@@ -212,7 +217,9 @@ class ActorResolver:
         countries = places or adjectives
         if not countries:
             if agent is None and head.ent_type_ == "PERSON":
-                return [ResolvedActor(Actor(text, head.text, None, None, None), head, True)]
+                # someone the knowledge base does not know, with no title or country: kept
+                # for "he" in later sentences, but no political actor by itself
+                return [ResolvedActor(Actor(text, text, None, None, None), head, True)]
             if agent is not None:
                 return [ResolvedActor(Actor(text, None, None, sector, None), head)]
             return []

@@ -544,6 +544,9 @@ def _factuality(trigger: Token, clause: Token) -> str:
         else:
             break
     future = negated = conditional = possible = False
+    subjects = [c for t in chain for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if any(c.dep_ == "preconj" and c.lower_ == "neither" for s in subjects for c in s.children):
+        negated = True  # "Neither Iran nor Turkey will accept ..."
     for t in chain:
         for c in t.children:
             low = c.lower_
@@ -669,6 +672,10 @@ _CONCESSION_VERBS = frozenset({"remove", "lift", "ease", "end", "halt", "release
 def _promised_act(verb: Token, lexicon: TriggerLexicon) -> tuple[Token, TriggerRule | None] | None:
     """The act a promise, vow, pledge or agreement is about ("vowed to expel ...", "promise arrests")."""
     for child in verb.children:
+        if child.dep_ == "ccomp" and not any(
+            a.dep_ == "aux" and a.lower_ in _MODAL_FUTURE | {"would"} for a in child.children
+        ):
+            continue  # "agreed with Trump that a blow had been struck": an opinion, not a promise
         if child.dep_ in ("xcomp", "ccomp", "dobj"):
             for tok in [child, *child.subtree]:
                 if tok.pos_ in ("VERB", "AUX", "NOUN"):
