@@ -353,6 +353,8 @@ class EventExtractor:
             if self._lexicon.rule_for(head, lambda _t: True) is not None:
                 return None  # "imposed sanctions" is coded once, from the verb
             subj = [c for c in head.children if c.dep_ == "nsubj"] or _inherited_subjects(head)
+            if subj and all(a.pos_ == "PRON" for a in actors):
+                actors = []  # "fundamentalists continued their hunger strike": the subject acts
             actors = actors or subj or between[:1]
             if not actors:
                 return None
