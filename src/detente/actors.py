@@ -29,6 +29,9 @@ _NP_DEPS = frozenset(
 _PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers"})
 _PLURAL = frozenset({"they", "them", "their"})
 _NEUTER = frozenset({"it", "its"})
+# People who serve someone: "an adviser to X" belongs to X's side.
+_AIDE_HEADS = frozenset({"adviser", "advisor", "aide", "spokesman", "spokeswoman", "spokesperson",
+                         "secretary", "deputy", "assistant", "counsellor", "counselor"})  # fmt: skip
 SAY_VERBS = frozenset({"say", "tell", "announce", "state", "declare", "add", "report", "claim",
                        "insist", "note", "confirm", "write", "argue", "reiterate", "stress",
                        "warn", "vow", "pledge", "promise", "threaten", "affirm", "assert",
@@ -55,6 +58,16 @@ class Discourse:
     last_person: Actor | None = None
     last_group: tuple[Actor, ...] = ()
     last_actor: Actor | None = None
+    sentence: int = 0  # the sentence being read
+    group_at: int = -99  # the sentence that named last_group
+
+    def group_within(self, sentences: int) -> tuple[Actor, ...]:
+        """The last pair named, if it was named at most `sentences` sentences ago."""
+        return self.last_group if self.sentence - self.group_at <= sentences else ()
+
+    def set_group(self, actors: Sequence[Actor]) -> None:
+        self.last_group = tuple(actors)
+        self.group_at = self.sentence
 
     def remember(self, actors: Sequence[Actor], *, is_person: Sequence[bool]) -> None:
         for actor, person in zip(actors, is_person, strict=True):
@@ -63,7 +76,7 @@ class Discourse:
             self.last_actor = actor
         countries = {a.country for a in actors if a.country}
         if len(actors) >= 2 and len(countries) >= 2:
-            self.last_group = tuple(actors)
+            self.set_group(actors)
 
 
 @dataclass(frozen=True)
@@ -91,10 +104,17 @@ def np_tokens(head: Token, *, follow_of: bool = True) -> list[Token]:
             keep = child.dep_ in _NP_DEPS or (
                 follow_of and child.dep_ == "prep" and child.lower_ == "of" and tok.i == head.i
             )
-            if child.dep_ == "pobj" and tok.dep_ == "prep" and tok.lower_ == "of":
+            if child.dep_ == "pobj" and tok.dep_ == "prep" and (
+                tok.lower_ == "of" or (tok.lower_ == "to" and tok.head.lower_ in _AIDE_HEADS)
+            ):
                 keep = True
             if child.dep_ == "conj" and tok.i != head.i and tok.dep_ in ("amod", "compound", "poss"):
                 keep = True
+            if (
+                follow_of and child.dep_ == "prep" and child.lower_ == "to"
+                and tok.lower_ in _AIDE_HEADS
+            ):
+                keep = True  # "a senior adviser to Iran's supreme leader"
             if keep and child.dep_ != "cc":
                 out.append(child)
                 stack.append(child)
@@ -152,8 +172,9 @@ class ActorResolver:
                     return [ResolvedActor(earlier, head, True, True)]
             if low in _PERSONAL and discourse.last_person:
                 return [ResolvedActor(discourse.last_person, head, True, True)]
-            if low in _PLURAL and discourse.last_group:
-                return [ResolvedActor(a, head, False, True) for a in discourse.last_group]
+            group = discourse.group_within(1)  # "they" reaches back one sentence only
+            if low in _PLURAL and group:
+                return [ResolvedActor(a, head, False, True) for a in group]
             return []
         head_entry = mentions.get(head.i)
         agentive = (
@@ -163,8 +184,9 @@ class ActorResolver:
         )
         tokens = np_tokens(head, follow_of=agentive)
         dets = {t.lower_ for t in tokens if t.dep_ in ("det", "nummod", "predet")}
-        if low in PAIR_HEADS and dets & _PAIR_DETS and discourse.last_group:
-            return [ResolvedActor(a, head, False, True) for a in discourse.last_group]
+        pair = discourse.group_within(4)
+        if low in PAIR_HEADS and dets & _PAIR_DETS and pair:
+            return [ResolvedActor(a, head, False, True) for a in pair]
 
         # "Assad's backer, Russia": an apposition that names an actor says who it is
         for appos in (c for c in head.children if c.dep_ == "appos"):

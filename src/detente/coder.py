@@ -131,6 +131,7 @@ class Coder:
         discourse = Discourse()
         events: list[Event] = []
         for sentence in sentences:
+            discourse.sentence = sentence.index
             doc = parsed.get(sentence.index)
             if doc is None:
                 self._remember_unparsed(*mentions_of[sentence.index], discourse)
@@ -298,7 +299,7 @@ class Coder:
                         subject_person = ra.actor
                     other_person = ra.actor
             if len({ra.actor.country for ra in resolved if ra.actor.country}) >= 2:
-                discourse.last_group = tuple(ra.actor for ra in resolved)
+                discourse.set_group([ra.actor for ra in resolved])
         # "he" in the next sentence: the person who was the subject, else the last one named
         if subject_person or other_person:
             discourse.last_person = subject_person or other_person
@@ -309,12 +310,12 @@ class Coder:
         states = [m for m in mentions if m.entry.kind in (EntryKind.STATE, EntryKind.SEAT)]
         for first, second in zip(states, states[1:]):
             between = doc[first.end : second.start].text.strip().lower()
-            if between == "and" and first.start <= 4 and first.entry.country != second.entry.country:
-                discourse.last_group = tuple(
+            if between == "and" and first.start <= 1 and first.entry.country != second.entry.country:
+                discourse.set_group([
                     Actor(doc[m.start : m.end].text, kb.country_name(m.entry.country or ""),
                           m.entry.country, None, kb.cameo_code(m.entry.country, None))
                     for m in (first, second)
-                )
+                ])
                 break
         for m in mentions:
             if m.entry.kind is EntryKind.PERSON:
