@@ -14,7 +14,7 @@ import re
 import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
@@ -39,7 +39,6 @@ from detente.records import (
     Precision,
     QuadClass,
     ResolvedDate,
-    Sector,
     Trigger,
 )
 from detente.sentences import Sentence, SentenceSplitter
@@ -146,34 +145,9 @@ class Coder:
                         self._record(article, sentence, doc, cand, title_events, mentions)
                     )
             self._remember(doc, mentions, article.published, discourse)
-        events = self._with_article_country(events, mentions_of)
         if headline is not None and not any(e.event == headline.event for e in events):
             events.insert(0, headline)
         return events
-
-    def _with_article_country(
-        self, events: list[Event], mentions_of: dict[int, tuple[Doc, list[Mention]]]
-    ) -> list[Event]:
-        """Give actors the sentence left without a country ("the rebels", "government
-        forces") the country the article is about, when one state clearly dominates it."""
-        country = _dominant_country(m for _, ms in mentions_of.values() for m in ms)
-        if country is None:
-            return events
-        kb = self._r.kb
-
-        def filled(actor: Actor | None) -> Actor | None:
-            if actor is None or actor.country or actor.sector not in _DOMESTIC_SECTORS:
-                return actor
-            return Actor(actor.text, actor.name, country, actor.sector,
-                         kb.cameo_code(country, actor.sector))
-
-        return [
-            replace(e, actor=filled(e.actor), recipient=filled(e.recipient))
-            if (not e.actor.country and e.actor.sector in _DOMESTIC_SECTORS)
-            or (e.recipient and not e.recipient.country and e.recipient.sector in _DOMESTIC_SECTORS)
-            else e
-            for e in events
-        ]
 
     def code_many(
         self, articles: Iterable[Article], *, workers: int | None = None
@@ -391,36 +365,21 @@ _TARGETS_WHERE = frozenset({"ASSAULT", "MOBILIZE", "COERCE"})
 _STATE_KINDS = (EntryKind.STATE, EntryKind.SEAT, EntryKind.ADJECTIVE)
 
 
-_DOMESTIC_SECTORS = frozenset({Sector.GOV, Sector.MIL, Sector.COP, Sector.JUD, Sector.LEG,
-                               Sector.OPP, Sector.PTY, Sector.REB, Sector.CVL})  # fmt: skip
-
-
-def _dominant_country(mentions: Iterable[Mention]) -> str | None:
-    """The state an article is mostly about: at least 3 mentions and 40% of all of them."""
-    counts: dict[str, int] = {}
-    for m in mentions:
-        if m.entry.kind in _STATE_KINDS and m.entry.country:
-            counts[m.entry.country] = counts.get(m.entry.country, 0) + 1
-    if not counts:
-        return None
-    country, n = max(counts.items(), key=lambda kv: kv[1])
-    return country if n >= 3 and n >= 0.4 * sum(counts.values()) else None
-
 
 def _home_country(
     location: Location | None, mentions: list[Mention], recipient: Actor | None
 ) -> str | None:
     """The country of an actor the sentence names without one ("President X resigned",
     "police in Karachi"): where the event happened, else the one state the sentence
-    names besides the recipient's."""
+    names, when it names only one and that is not the recipient's."""
     if location is not None and location.country:
         return location.country
     countries = {
         m.entry.country for m in mentions if m.entry.kind in _STATE_KINDS and m.entry.country
     }
-    if recipient is not None:
-        countries.discard(recipient.country)
-    return countries.pop() if len(countries) == 1 else None
+    if len(countries) != 1 or (recipient is not None and recipient.country in countries):
+        return None  # several states, or only the recipient's: the sentence does not say
+    return countries.pop()
 
 
 def _sentence_case(title: str) -> str:

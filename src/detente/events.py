@@ -56,7 +56,8 @@ _LIGHT_VERBS = frozenset({"hold", "conduct", "launch", "carry", "stage", "impose
                           "accept", "extend", "deliver", "give", "send", "provide", "announce",
                           "approve", "introduce", "slap", "tighten", "expand", "broaden",
                           "renew", "declare", "win", "mount", "engage", "undertake", "initiate",
-                          "stage"})  # fmt: skip
+                          "stage", "prompt", "draw", "spark", "trigger", "provoke", "earn",
+                          "face"})  # fmt: skip
 _OCCURRENCE_VERBS = frozenset({"arrive", "take", "erupt", "break", "occur", "happen", "kill", "hit",
                                "leave", "wound", "injure", "destroy", "target", "end", "begin",
                                "start", "continue", "resume", "follow", "come", "claim",
@@ -375,6 +376,16 @@ class EventExtractor:
             clause = head  # "clashes erupted", "an air strike killed ..."
         elif noun.dep_ == "pobj" and head.lower_ in _AFTER_PREPS:
             clause = head.head  # "after talks with ...", "amid clashes between ..."
+        elif (
+            noun.dep_ == "pobj"
+            and head.lower_ in ("in", "during", "at")
+            and rule.event == "CONSULT"
+            and head.head.pos_ in ("VERB", "AUX")
+            and any(c.dep_ == "nsubj" for c in head.head.children)
+        ):
+            # "Erdoğan said in a phone call with Putin ...": the speaker held the call
+            clause = head.head
+            actors = actors or [c for c in clause.children if c.dep_ == "nsubj"]
         elif actors and noun.dep_ in ("nsubj", "nsubjpass"):
             clause = head  # "Putin's visits to Syria and Turkey accentuated ..."
         elif (

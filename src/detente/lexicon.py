@@ -135,8 +135,10 @@ def _condition(key: str, value: str) -> Condition:
         )
     if key == "ccompfuture":
         future = {"will", "would", "'ll", "shall", "wo"}
+        risk = {"risk", "face", "pay"}  # "warned that X risked a confrontation"
         return lambda t, _: any(
-            c.dep_ == "ccomp" and any(a.lower_ in future for a in _children(c, "aux"))
+            c.dep_ == "ccomp"
+            and (any(a.lower_ in future for a in _children(c, "aux")) or c.lemma_.lower() in risk)
             for c in t.children
         )
     if key == "ccompnofuture":
