@@ -212,7 +212,14 @@ class ActorResolver:
                 people = [m for m in people if m not in owners]
         named = [m for m in found if m.entry.kind in (EntryKind.GROUP, EntryKind.IGO)]
         places = [m for m in found if m.entry.kind in (EntryKind.STATE, EntryKind.SEAT)]
-        adjectives = [m for m in found if m.entry.kind is EntryKind.ADJECTIVE]
+        ethnic = [
+            m for m in found
+            if m.entry.kind is EntryKind.ADJECTIVE
+            and m.start > 0 and head.doc[m.start - 1].lower_ == "ethnic"
+        ]  # "ethnic Albanians in Serbia" are not Albania: civilians of where they are
+        adjectives = [
+            m for m in found if m.entry.kind is EntryKind.ADJECTIVE and m not in ethnic
+        ]
         agents = [m for m in found if m.entry.kind is EntryKind.AGENT]
         head_mention = mentions.get(head.i)
         if head_mention is not None and head_mention.entry.kind in (EntryKind.STATE, EntryKind.SEAT):
@@ -251,6 +258,8 @@ class ActorResolver:
                 return [ResolvedActor(Actor(text, text, None, None, None), head, True)]
             if agent is not None:
                 return [ResolvedActor(Actor(text, None, None, sector, None), head)]
+            if ethnic:
+                return [ResolvedActor(Actor(text, None, None, Sector.CVL, None), head)]
             return []
         actors = []
         for m in _distinct_countries(countries):
@@ -294,8 +303,12 @@ class ActorResolver:
 
     def _person(self, entry: KBEntry, text: str, on: dt.date | None) -> Actor:
         role = self._kb.role_on(entry, on)
-        country = role.country if role else entry.country
-        sector = role.sector if role else entry.sector
+        if role is not None:
+            country, sector = role.country, role.sector
+        else:
+            # out of office on that date: still of their country, no longer of its government
+            latest = self._kb.role_on(entry, None)
+            country, sector = (latest.country if latest else entry.country), entry.sector
         return Actor(text, entry.name, country, sector, self._kb.cameo_code(country, sector))
 
     def _from_entry(self, entry: KBEntry, text: str, sector: Sector | None) -> Actor:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from detente import __version__
 from detente.actor_matcher import ActorMatcher, Mention
@@ -39,6 +39,7 @@ from detente.records import (
     Precision,
     QuadClass,
     ResolvedDate,
+    Sector,
     Trigger,
 )
 from detente.sentences import Sentence, SentenceSplitter
@@ -325,7 +326,7 @@ class Coder:
             recipient = Actor(location.name, kb.country_name(location.country), location.country,
                               None, kb.cameo_code(location.country, None))
         if actor.country is None and actor.sector is not None:
-            country = _home_country(location, mentions, recipient)
+            country = _home_country(location, doc, mentions, recipient, actor.sector)
             if country is not None:
                 actor = Actor(actor.text, actor.name, country, actor.sector,
                               self._r.kb.cameo_code(country, actor.sector))
@@ -367,7 +368,11 @@ _STATE_KINDS = (EntryKind.STATE, EntryKind.SEAT, EntryKind.ADJECTIVE)
 
 
 def _home_country(
-    location: Location | None, mentions: list[Mention], recipient: Actor | None
+    location: Location | None,
+    doc: Doc,
+    mentions: list[Mention],
+    recipient: Actor | None,
+    sector: Sector | None,
 ) -> str | None:
     """The country of an actor the sentence names without one ("President X resigned",
     "police in Karachi"): where the event happened, else the one state the sentence
@@ -375,11 +380,30 @@ def _home_country(
     if location is not None and location.country:
         return location.country
     countries = {
-        m.entry.country for m in mentions if m.entry.kind in _STATE_KINDS and m.entry.country
+        m.entry.country
+        for m in mentions
+        if m.entry.kind in _STATE_KINDS and m.entry.country and not _is_target(doc[m.end - 1])
     }
-    if len(countries) != 1 or (recipient is not None and recipient.country in countries):
-        return None  # several states, or only the recipient's: the sentence does not say
-    return countries.pop()
+    if len(countries) != 1:
+        return None  # several states, or none but targets: the sentence does not say
+    country = countries.pop()
+    if recipient is not None and recipient.country == country and sector not in _DOMESTIC:
+        return None  # "President X urged Japan": X need not be Japanese
+    return country
+
+
+# Sectors that act at home: a party boycotting Algeria's elections is Algerian.
+_DOMESTIC = frozenset({Sector.PTY, Sector.OPP, Sector.CVL, Sector.COP, Sector.JUD, Sector.LEG,
+                       Sector.LAB, Sector.EDU, Sector.REB})  # fmt: skip
+
+
+def _is_target(token: Token) -> bool:
+    """A state named as the object of "against/on/to/with ...": a target, not a home."""
+    head = token
+    while head.dep_ in ("compound", "flat", "amod", "poss") and head.head is not head:
+        head = head.head
+    return head.dep_ == "pobj" and head.head.lower_ in ("against", "on", "to", "with", "toward",
+                                                         "towards", "at", "from", "over")
 
 
 def _sentence_case(title: str) -> str:
