@@ -53,10 +53,9 @@ _LIGHT_VERBS = frozenset({"hold", "conduct", "launch", "carry", "stage", "impose
                           "reach", "strike", "conclude", "sign", "have", "step", "escalate",
                           "intensify", "lead", "host", "organise", "organize", "issue",
                           "level", "file", "lodge", "unleash", "wage", "order", "join",
-                          "accept", "extend", "deliver", "give", "send", "provide", "announce",
-                          "approve", "introduce", "slap", "tighten", "expand", "broaden",
-                          "renew", "declare", "win", "mount", "engage", "undertake", "initiate",
-                          "stage", "prompt", "draw", "spark", "trigger", "provoke", "earn",
+                          "accept", "extend", "deliver", "give", "send", "provide", "approve", "introduce", "slap", "tighten", "expand", "broaden",
+                          "renew", "declare", "win", "engage", "undertake", "initiate",
+                          "prompt", "draw", "spark", "trigger", "provoke", "earn",
                           "face"})  # fmt: skip
 _OCCURRENCE_VERBS = frozenset({"arrive", "take", "erupt", "break", "occur", "happen", "kill", "hit",
                                "leave", "wound", "injure", "destroy", "target", "end", "begin",
@@ -66,7 +65,7 @@ _AFTER_PREPS = frozenset({"after", "following", "amid", "during", "since", "desp
 _RECIPIENT_PREPS = ("with", "to", "against", "on", "upon", "at", "into", "toward", "towards")
 _RECIPROCAL = frozenset({"meet", "talk", "negotiate", "agree", "cooperate", "co-operate",
                          "collaborate", "clash", "fight", "sign", "discuss", "consult", "confer",
-                         "battle", "talks", "meeting", "clash", "fighting", "negotiation",
+                         "battle", "talks", "meeting", "fighting", "negotiation",
                          "agreement", "deal", "summit", "assist", "partner"})  # fmt: skip
 _BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT"})
 # Nominal acts that, with their agent named, report something that happened.
@@ -435,7 +434,6 @@ class EventExtractor:
                 return False
             tok = tok.head
             if tok.pos_ in ("VERB", "AUX"):
-                lemma = tok.lemma_.lower()
                 return not _is_light(tok) and self._lexicon.rule_for(tok, lambda _t: True) is not None
         return False
 
