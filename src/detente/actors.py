@@ -148,7 +148,7 @@ class ActorResolver:
         heads = [head, *head.conjuncts] if with_conjuncts else [head]
         out: list[ResolvedActor] = []
         for h in heads:
-            if h.i < head.i and h is not head:
+            if h.i < head.i and h != head:
                 continue  # conjuncts are listed from the first one
             out.extend(self._resolve_one(h, mentions=mentions, on=on, discourse=discourse))
         # "Hungarian and Romanian officials": one head, several country adjectives
@@ -287,7 +287,7 @@ class ActorResolver:
             m = mentions.get(tok.i)
             if m is not None and m.entry.kind is EntryKind.PERSON and tok.i == m.end - 1:
                 head = tok
-                while head.dep_ in ("compound", "flat") and head.head is not head:
+                while head.dep_ in ("compound", "flat") and head.head != head:
                     head = head.head
                 if head.dep_ in ("nsubj", "nsubjpass"):
                     return self._person(m.entry, head.text, on)
@@ -323,7 +323,7 @@ def _speaker_of(pronoun: Token) -> Token | None:
         return None
     clause = pronoun.head
     for _ in range(3):
-        if clause.dep_ in ("ccomp", "xcomp", "conj") and clause.head is not clause:
+        if clause.dep_ in ("ccomp", "xcomp", "conj") and clause.head != clause:
             parent = clause.head
             if parent.lemma_.lower() in SAY_VERBS:
                 for child in parent.children:

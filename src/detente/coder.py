@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Token
 from detente import __version__
 from detente.actor_matcher import ActorMatcher, Mention
 from detente.actors import PAIR_HEADS, ActorResolver, Discourse
-from detente.dates import event_date
+from detente.dates import find_date_phrases, resolve_date
 from detente.errors import InputError
 from detente.events import CUE_WORDS, Candidate, EventExtractor, promise_reading
 from detente.knowledge import ActorKB, EntryKind
@@ -122,16 +122,19 @@ class Coder:
         """Code one article into its events, in text order."""
         sentences = self._splitter.split(article.text)
         selected, mentions_of = self._select(sentences)
-        if not selected:
-            return []
         docs = self._r.nlp.pipe([s.text for s in selected], batch_size=64)
         parsed = dict(zip((s.index for s in selected), docs, strict=True))
         headline = self._headline(article)
         title_events = frozenset({headline.event}) if headline else frozenset()
         discourse = Discourse()
         events: list[Event] = []
+        carried: ResolvedDate | None = None  # the last date a paragraph named
+        previous_end = 0
         for sentence in sentences:
             discourse.sentence = sentence.index
+            if "\n" in article.text[previous_end : sentence.start]:
+                carried = None  # a new paragraph starts its own time
+            previous_end = sentence.end
             doc = parsed.get(sentence.index)
             if doc is None:
                 self._remember_unparsed(*mentions_of[sentence.index], discourse)
@@ -142,9 +145,15 @@ class Coder:
             )
             for cand in cands:
                 if cand.confidence >= MIN_CONFIDENCE:
-                    events.append(
-                        self._record(article, sentence, doc, cand, title_events, mentions)
+                    event = self._record(
+                        article, sentence, doc, cand, title_events, mentions,
+                        carried if _told_in_past(cand.trigger) else None,
                     )
+                    events.append(event)
+            for cand in cands:
+                named = clause_date(cand.trigger, article.published)
+                if named is not None:
+                    carried = named
             self._remember(doc, mentions, article.published, discourse)
         if headline is not None and not any(e.event == headline.event for e in events):
             events.insert(0, headline)
@@ -266,7 +275,8 @@ class Coder:
             seen.add(head.i)
             resolved = self._resolver.resolve(
                 head, mentions=by_token, on=on, discourse=discourse,
-                with_conjuncts=head.dep_ in ("nsubj", "nsubjpass"),
+                with_conjuncts=head.dep_ in ("nsubj", "nsubjpass")
+                or (head.dep_ == "pobj" and head.head.lower_ == "between"),
             )
             for ra in resolved:
                 if ra.is_person and not ra.from_discourse:
@@ -310,11 +320,12 @@ class Coder:
         cand: Candidate,
         title_events: frozenset[str],
         mentions: list[Mention],
+        carried: ResolvedDate | None = None,
     ) -> Event:
         trig = cand.trigger
         start = sentence.start + trig.idx
         end = start + len(trig.text)
-        when = event_date(sentence.text, article.published, trigger_offset=trig.idx)
+        when = clause_date(trig, article.published) or carried
         if when is None and article.published is not None:
             when = ResolvedDate(article.published.isoformat(), Precision.DAY, None)
         location = event_location(doc[:], trig.i, self._r.gazetteer)
@@ -400,10 +411,67 @@ _DOMESTIC = frozenset({Sector.PTY, Sector.OPP, Sector.CVL, Sector.COP, Sector.JU
 def _is_target(token: Token) -> bool:
     """A state named as the object of "against/on/to/with ...": a target, not a home."""
     head = token
-    while head.dep_ in ("compound", "flat", "amod", "poss") and head.head is not head:
+    while head.dep_ in ("compound", "flat", "amod", "poss") and head.head != head:
         head = head.head
     return head.dep_ == "pobj" and head.head.lower_ in ("against", "on", "to", "with", "toward",
                                                          "towards", "at", "from", "over")
+
+
+def _told_in_past(trigger: Token) -> bool:
+    """Is the event told in the past tense ("praised", "had agreed")? Only then may it take
+    the date its paragraph named before; "is supporting" is now."""
+    clause = trigger
+    while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
+        clause = clause.head
+    if clause.tag_ == "VBD":
+        return True
+    return any(c.dep_ == "aux" and c.lower_ == "had" for c in clause.children)
+
+
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "conj", "pcomp"})
+
+
+def clause_date(trigger: Token, published: dt.date | None) -> ResolvedDate | None:
+    """The date phrase of the clause an event is told in ("On Jan. 10, Qureshi called"),
+    else of the clauses it depends on ("In April 2018 Lavrov said Russia had supported"),
+    never of a clause that depends on it ("ordered a pause to begin on Tuesday")."""
+    doc = trigger.doc
+    phrases = find_date_phrases(doc.text)
+    if not phrases:
+        return None
+    clause = trigger
+    while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
+        clause = clause.head
+    for _ in range(4):
+        own = _own_clause(clause)
+        inside = [p for p in phrases if _within(p.start, p.end, own)]
+        if inside:
+            best = min(inside, key=lambda p: abs(p.start - trigger.idx))
+            resolved = resolve_date(best.text, published)
+            if resolved is not None:
+                return resolved
+        if clause.head == clause:
+            break
+        clause = clause.head
+        while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
+            clause = clause.head
+    return None
+
+
+def _own_clause(head: Token) -> list[tuple[int, int]]:
+    """Character spans of a clause's own tokens, without the clauses under it."""
+    spans = []
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        spans.append((tok.idx, tok.idx + len(tok.text)))
+        stack.extend(c for c in tok.children if c.dep_ not in _CLAUSE_DEPS or c == head)
+    return spans
+
+
+def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    covered = [s for s in spans if s[0] < end and s[1] > start]
+    return bool(covered) and min(s[0] for s in covered) <= start + 3
 
 
 def _sentence_case(title: str) -> str:

@@ -79,9 +79,12 @@ _PRIVATE_SECTORS = frozenset({Sector.CVL, Sector.REF, Sector.EDU, Sector.MED, Se
 _INTENT_NOUNS = frozenset({"willingness", "readiness", "intention", "plan", "desire", "commitment",
                            "pledge", "promise", "offer", "threat", "demand", "call", "request",
                            "bid", "attempt", "effort", "ultimatum", "decision", "proposal"})  # fmt: skip
+_COPULAS = frozenset({"be", "remain", "seem", "appear", "become", "look", "sound", "stay"})
+_PREVENTING = frozenset({"prevent", "stop", "bar", "block", "deter", "keep", "ban", "prohibit",
+                         "dissuade", "discourage", "restrain", "refrain"})  # fmt: skip
 _STATIVE_PASSIVES = frozenset({"commit", "oppose", "prepare", "determine", "dedicate", "resolve"})
 _SPEECH_ACTS = frozenset({"AGREE", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT"})
-_CONTENT_PREPS = frozenset({"of", "for", "about", "over", "against"})
+_CONTENT_PREPS = frozenset({"of", "for", "about", "over", "against", "on"})
 _PROMISE_VERBS = frozenset({"vow", "pledge", "promise", "swear", "threaten"})
 _UNKNOWN = Actor(text="", name=None, country=None, sector=None, code=None)
 # Acts reported in the passive without their agent that are still events ("were killed").
@@ -280,9 +283,15 @@ class EventExtractor:
                 pass  # handled as an intention by _factuality
             else:
                 return None
+        if (
+            verb.dep_ == "pcomp"
+            and head.lower_ == "from"
+            and head.head.lemma_.lower() in _PREVENTING
+        ):
+            return None  # "preventing Daesh from recruiting": it did not happen
         up = verb
         for _ in range(3):  # "refused to allow planes to land and evacuate ...": all refused
-            if up.dep_ not in ("xcomp", "ccomp", "conj") or up.head is up:
+            if up.dep_ not in ("xcomp", "ccomp", "conj") or up.head == up:
                 break
             if up.dep_ != "conj" and up.head.lemma_.lower() in _BLOCKING_HEADS:
                 return None
@@ -385,8 +394,13 @@ class EventExtractor:
             # "Erdoğan said in a phone call with Putin ...": the speaker held the call
             clause = head.head
             actors = actors or [c for c in clause.children if c.dep_ == "nsubj"]
-        elif actors and noun.dep_ in ("nsubj", "nsubjpass"):
-            clause = head  # "Putin's visits to Syria and Turkey accentuated ..."
+        elif (
+            actors
+            and noun.dep_ in ("nsubj", "nsubjpass")
+            and head.pos_ == "VERB"
+            and head.lemma_.lower() not in _COPULAS
+        ):
+            clause = head  # "Putin's visits to Syria and Turkey accentuated ..." (not "... is vital")
         elif (
             noun.dep_ == "pobj"
             and rule.event in _REPORTED_NOUN_TYPES
@@ -408,10 +422,10 @@ class EventExtractor:
         child = token
         for _ in range(6):
             parent = child.head
-            if parent is child:
+            if parent == child:
                 return False
             edge = child.dep_
-            if edge in ("pobj", "pcomp") and parent.dep_ == "prep" and parent.head is not parent:
+            if edge in ("pobj", "pcomp") and parent.dep_ == "prep" and parent.head != parent:
                 if parent.lower_ in _CONTENT_PREPS:
                     edge = "content"
                 child, parent = parent, parent.head
@@ -428,7 +442,7 @@ class EventExtractor:
         """Is this noun part of what another trigger verb is about ("supported the launch of talks")?"""
         tok = noun
         for _ in range(6):
-            if tok.head is tok:
+            if tok.head == tok:
                 return False
             if tok.dep_ in ("nsubj", "nsubjpass"):
                 return False
@@ -541,12 +555,12 @@ def _inherited_subjects(verb: Token) -> list[Token]:
 def _factuality(trigger: Token, clause: Token) -> str:
     """'real', 'future' (an intention or a plan) or 'unreal' (negated, hypothetical, conditional)."""
     chain = [trigger]
-    if clause is not trigger:
+    if clause != trigger:
         chain.append(clause)
     tok = chain[-1]
     # climb through infinitive and conjunct links that share the clause's reality
     for _ in range(4):
-        if tok.dep_ in ("xcomp", "conj", "aux", "acomp") and tok.head is not tok:
+        if tok.dep_ in ("xcomp", "conj", "aux", "acomp") and tok.head != tok:
             tok = tok.head
             chain.append(tok)
         elif tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
@@ -581,7 +595,7 @@ def _factuality(trigger: Token, clause: Token) -> str:
                         return "unreal"
                 elif low == "going" or c.lemma_ == "go":
                     future = True
-        if t.lemma_.lower() in _INTENT_HEADS and t is not trigger:
+        if t.lemma_.lower() in _INTENT_HEADS and t != trigger:
             future = True
     if negated:
         return "refused" if future else "unreal"
@@ -592,7 +606,7 @@ def _factuality(trigger: Token, clause: Token) -> str:
             c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in anc.children
         ):
             return "unreal"
-        if anc.head is anc:
+        if anc.head == anc:
             break
         anc = anc.head
     if possible:
@@ -618,7 +632,7 @@ def _subordinate(clause: Token) -> bool:
 def _announced(clause: Token) -> bool:
     tok = clause
     for _ in range(3):
-        if tok.dep_ in ("ccomp", "conj") and tok.head is not tok:
+        if tok.dep_ in ("ccomp", "conj") and tok.head != tok:
             if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in ("announce", "decide", "declare"):
                 return True
             tok = tok.head
@@ -630,7 +644,7 @@ def _announced(clause: Token) -> bool:
 def _prepared(trigger: Token) -> bool:
     tok = trigger
     for _ in range(3):
-        if tok.dep_ != "xcomp" or tok.head is tok:
+        if tok.dep_ != "xcomp" or tok.head == tok:
             return False
         tok = tok.head
         if tok.lemma_.lower() == "prepare":
@@ -723,7 +737,7 @@ def _reported(verb: Token) -> bool:
     for _ in range(3):
         if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _SAY_VERBS:
             return True
-        if tok.head is tok:
+        if tok.head == tok:
             return False
         tok = tok.head
     return False
