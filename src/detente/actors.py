@@ -30,7 +30,7 @@ _PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers"})
 _PLURAL = frozenset({"they", "them", "their"})
 _NEUTER = frozenset({"it", "its"})
 # "X-backed" modifiers name a patron, not the actor itself.
-_PATRON_WORDS = frozenset({"back", "backed", "support", "supported", "sponsor", "sponsored",
+PATRON_WORDS = frozenset({"back", "backed", "support", "supported", "sponsor", "sponsored",
                            "fund", "funded", "arm", "armed", "train", "trained", "ally", "allied",
                            "align", "aligned", "link", "linked", "affiliate", "affiliated",
                            "inspire", "inspired", "raise", "raised"})  # fmt: skip
@@ -120,7 +120,7 @@ def np_tokens(head: Token, *, follow_of: bool = True) -> list[Token]:
                 and tok.lower_ in _AIDE_HEADS
             ):
                 keep = True  # "a senior adviser to Iran's supreme leader"
-            if child.dep_ in ("amod", "compound") and child.lemma_.lower() in _PATRON_WORDS:
+            if child.dep_ in ("amod", "compound") and child.lemma_.lower() in PATRON_WORDS:
                 keep = False  # "US-backed rebels" are not American; "Saudi-led" stays
             if keep and child.dep_ != "cc":
                 out.append(child)

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Token
 
 from detente import __version__
 from detente.actor_matcher import ActorMatcher, Mention
-from detente.actors import PAIR_HEADS, ActorResolver, Discourse
+from detente.actors import PAIR_HEADS, PATRON_WORDS, ActorResolver, Discourse
 from detente.dates import find_date_phrases, resolve_date
 from detente.errors import InputError
 from detente.events import CUE_WORDS, Candidate, EventExtractor, promise_reading
@@ -409,7 +409,11 @@ _DOMESTIC = frozenset({Sector.PTY, Sector.OPP, Sector.CVL, Sector.COP, Sector.JU
 
 
 def _is_target(token: Token) -> bool:
-    """A state named as the object of "against/on/to/with ...": a target, not a home."""
+    """A state named as the object of "against/on/to/with ..." (a target), or as the
+    patron in "US-backed": not the home of the sentence's actors."""
+    if any(a.dep_ in ("amod", "compound") and a.lemma_.lower() in PATRON_WORDS
+           for a in [token, *token.ancestors][:3]):
+        return True
     head = token
     while head.dep_ in ("compound", "flat", "amod", "poss") and head.head != head:
         head = head.head
