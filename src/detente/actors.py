@@ -253,8 +253,8 @@ class ActorResolver:
         countries = places or adjectives
         if not countries:
             if agent is None and head.ent_type_ == "PERSON":
-                # someone the knowledge base does not know, with no title or country: kept
-                # for "he" in later sentences, but no political actor by itself
+                # someone the knowledge base does not know, with no title or country: an
+                # actor of unknown country (annotators code "a lawyer said ..." events too)
                 return [ResolvedActor(Actor(text, text, None, None, None), head, True)]
             if agent is not None:
                 return [ResolvedActor(Actor(text, None, None, sector, None), head)]

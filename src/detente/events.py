@@ -209,7 +209,7 @@ class EventExtractor:
                 )
             return found
 
-        actors = [a for a in resolve(actor_heads) if _usable(a.actor)]
+        actors = [a for a in resolve(actor_heads) if _usable(a.actor) or a.is_person]
         if event in ("CONSULT", "AGREE") and rule.mode == "visit":
             # a family travelling to London is not a diplomatic visit
             actors = [a for a in actors if a.actor.sector not in _PRIVATE_SECTORS]
