@@ -149,7 +149,11 @@ class EventExtractor:
         if verb.head.lemma_.lower() not in _SAY_VERBS:
             return None
         modal = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in _OBLIGATION]
-        need = verb.head.lemma_.lower() in ("insist", "demand")
+        need = verb.head.lemma_.lower() in ("insist", "demand") or (
+            # "the international community needs to ...", "Iran has to ..."
+            verb.lemma_.lower() in ("need", "have")
+            and any(c.dep_ == "xcomp" and _has_to(c) for c in verb.children)
+        )
         if not modal and not need:
             return None
         if any(c.dep_ == "neg" for c in verb.children) and not modal:
@@ -431,6 +435,11 @@ class EventExtractor:
                 child, parent = parent, parent.head
             if edge == "acl" and parent.lemma_.lower() in _INTENT_NOUNS:
                 return True  # "willingness to cooperate", "plans to attack"
+            if edge == "advcl" and any(
+                (c.dep_ == "aux" and c.lower_ == "to") or (c.dep_ == "mark" and c.lower_ == "for")
+                for c in child.children
+            ):
+                edge = "content"  # "called for the council to relinquish ...": what is asked
             if edge in ("xcomp", "ccomp", "acl", "content"):
                 rule = self._lexicon.rule_for(parent, lambda _t: True)
                 if rule is not None and rule.event in _SPEECH_ACTS:
