@@ -11,6 +11,7 @@ whose `when` conditions all hold wins. Conditions (`;`-separated):
     objactor      its direct object is an actor (a state, person, organisation...)
     noobj         it has no object at all ("the two leaders met")
     head=a|b      (nouns) the word it hangs from has the lemma a or b ("lodged a protest")
+    ccomp         it governs a that-clause ("protested that the authorities failed")
     forto         it governs a "for X to ..." clause ("called for the council to act")
     subj=a|b      its subject (or passive subject) has the lemma a or b ("aid arrived",
                   "hostilities stopped", "hundreds of police were called")
@@ -117,6 +118,8 @@ def _condition(key: str, value: str) -> Condition:
             return any(h.lemma_.lower() in opts or h.lower_ in opts for h in heads)
 
         return subj
+    if key == "ccomp":
+        return lambda t, _: bool(_children(t, "ccomp"))
     if key == "forto":
         # "called for the council to relinquish ...": a for-to clause under the trigger
         return lambda t, _: any(
