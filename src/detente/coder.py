@@ -336,8 +336,11 @@ class Coder:
             kb = self._r.kb
             recipient = Actor(location.name, kb.country_name(location.country), location.country,
                               None, kb.cameo_code(location.country, None))
-        if actor.country is None and actor.sector is not None:
-            country = _home_country(location, doc, mentions, recipient, actor.sector)
+        if actor.country is None and (actor.sector is not None or actor.name):
+            # a named person without a sector takes only the sentence's one state, not
+            # the place of the event ("Prosper Avril resigned to allow Haiti's elections")
+            where = location if actor.sector is not None else None
+            country = _home_country(where, doc, mentions, recipient, actor.sector)
             if country is not None:
                 actor = Actor(actor.text, actor.name, country, actor.sector,
                               self._r.kb.cameo_code(country, actor.sector))
