@@ -149,7 +149,7 @@ class EventExtractor:
         if verb.head.lemma_.lower() not in _SAY_VERBS:
             return None
         modal = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in _OBLIGATION]
-        need = verb.head.lemma_.lower() in ("insist", "demand") or (
+        need = verb.head.lemma_.lower() == "demand" or (
             # "the international community needs to ...", "Iran has to ..."
             verb.lemma_.lower() in ("need", "have")
             and any(c.dep_ == "xcomp" and _has_to(c) for c in verb.children)
@@ -430,8 +430,10 @@ class EventExtractor:
                 return False
             edge = child.dep_
             if edge in ("pobj", "pcomp") and parent.dep_ == "prep" and parent.head != parent:
-                if parent.lower_ in _CONTENT_PREPS:
-                    edge = "content"
+                if parent.lower_ in _CONTENT_PREPS or (
+                    parent.lower_ == "to" and parent.head.pos_ == "NOUN"
+                ):
+                    edge = "content"  # "objections to Russia inviting ...": what is objected to
                 child, parent = parent, parent.head
             if edge == "acl" and parent.lemma_.lower() in _INTENT_NOUNS:
                 return True  # "willingness to cooperate", "plans to attack"
@@ -680,8 +682,9 @@ def _reproach(verb: Token) -> TriggerRule | None:
         return None
     if any(c.dep_ == "neg" for c in verb.children):
         return None
-    if any(t.lemma_.lower() in _REPROACH_WORDS or t.lower_ in _REPROACH_WORDS for t in verb.subtree):
-        return _REPROACH_RULE
+    near = [c for c in verb.children] + [g for c in verb.children for g in c.children]
+    if any(t.lemma_.lower() in _REPROACH_WORDS or t.lower_ in _REPROACH_WORDS for t in near):
+        return _REPROACH_RULE  # the verdict itself ("was a disgrace"), not a word deep inside
     return None
 
 
