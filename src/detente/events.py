@@ -78,7 +78,7 @@ _PRIVATE_SECTORS = frozenset({Sector.CVL, Sector.REF, Sector.EDU, Sector.MED, Se
                               Sector.LAB})  # fmt: skip
 _INTENT_NOUNS = frozenset({"willingness", "readiness", "intention", "plan", "desire", "commitment",
                            "pledge", "promise", "offer", "threat", "demand", "call", "request",
-                           "bid", "attempt", "effort", "ultimatum", "decision", "proposal"})  # fmt: skip
+                           "bid", "attempt", "effort", "ultimatum", "proposal"})  # fmt: skip
 _COPULAS = frozenset({"be", "remain", "seem", "appear", "become", "look", "sound", "stay"})
 _PREVENTING = frozenset({"prevent", "stop", "bar", "block", "deter", "keep", "ban", "prohibit",
                          "dissuade", "discourage", "restrain", "refrain"})  # fmt: skip
@@ -223,7 +223,7 @@ class EventExtractor:
             and rule.pos == "V"
             and event in _UNKNOWN_AGENT_TYPES
             and _is_passive(trigger)
-            and trigger.dep_ not in ("acl", "advcl", "pcomp")
+            and trigger.dep_ not in ("advcl", "pcomp")
         ):
             actors = [ResolvedActor(_UNKNOWN, trigger)]  # "were killed", by whom not said
             weight_shift -= 0.2
@@ -250,7 +250,8 @@ class EventExtractor:
                 if not others:
                     pairs.append((a, None))
         if rule is _OBLIGATION_RULE:
-            pairs = [(a, r) for a, r in pairs if r is not None and r.actor.country != a.actor.country]
+            # "Germany must ..., the German minister said" is no demand on another
+            pairs = [(a, r) for a, r in pairs if r is None or r.actor.country != a.actor.country]
         for actor, recipient in pairs:
             conf = rule.weight + weight_shift
             conf += 0.1 if actor.actor.country else -0.15 if actor.actor.sector else -0.2
@@ -390,7 +391,7 @@ class EventExtractor:
             clause = head.head  # "after talks with ...", "amid clashes between ..."
         elif (
             noun.dep_ == "pobj"
-            and head.lower_ in ("in", "during", "at")
+            and head.lower_ in ("in", "during", "at", "for")
             and rule.event == "CONSULT"
             and head.head.pos_ in ("VERB", "AUX")
             and any(c.dep_ == "nsubj" for c in head.head.children)
@@ -547,6 +548,12 @@ def _inherited_subjects(verb: Token) -> list[Token]:
             if tok.dep_ == "acl":
                 # "issued a declaration demanding ...": the issuer demands
                 noun = tok.head
+                if _has_to(tok):
+                    # "the US decision to reimpose sanctions": whoever the noun belongs to
+                    owners = [c for c in noun.children if c.dep_ in ("poss", "compound", "nmod", "amod")
+                              and c.pos_ in ("PROPN", "ADJ", "NOUN")]
+                    if owners:
+                        return owners[:1]
                 if tok.tag_ == "VBG" and noun.dep_ in ("dobj",) and noun.head.pos_ in ("VERB", "AUX"):
                     return [c for c in noun.head.children if c.dep_ == "nsubj"]
                 return []
