@@ -125,6 +125,7 @@ class Coder:
         docs = self._r.nlp.pipe([s.text for s in selected], batch_size=64)
         parsed = dict(zip((s.index for s in selected), docs, strict=True))
         headline = self._headline(article)
+        dominant = _dominant_country(m for _, ms in mentions_of.values() for m in ms)
         title_events = frozenset({headline.event}) if headline else frozenset()
         discourse = Discourse()
         events: list[Event] = []
@@ -147,7 +148,7 @@ class Coder:
                 if cand.confidence >= MIN_CONFIDENCE:
                     event = self._record(
                         article, sentence, doc, cand, title_events, mentions,
-                        carried if _told_in_past(cand.trigger) else None,
+                        carried if _told_in_past(cand.trigger) else None, dominant,
                     )
                     events.append(event)
             for cand in cands:
@@ -321,6 +322,7 @@ class Coder:
         title_events: frozenset[str],
         mentions: list[Mention],
         carried: ResolvedDate | None = None,
+        dominant: str | None = None,
     ) -> Event:
         trig = cand.trigger
         start = sentence.start + trig.idx
@@ -341,6 +343,8 @@ class Coder:
             # the place of the event ("Prosper Avril resigned to allow Haiti's elections")
             where = location if actor.sector is not None else None
             country = _home_country(where, doc, mentions, recipient, actor.sector)
+            if country is None and actor.sector in _LOCAL_FIGHTERS:
+                country = dominant  # "the rebels" of an article about Syria are Syrian
             if country is not None:
                 actor = Actor(actor.text, actor.name, country, actor.sector,
                               self._r.kb.cameo_code(country, actor.sector))
@@ -411,6 +415,22 @@ _DOMESTIC = frozenset({Sector.PTY, Sector.OPP, Sector.CVL, Sector.COP, Sector.JU
                        Sector.LAB, Sector.EDU, Sector.REB})  # fmt: skip
 
 
+# Armed and opposition groups named without a country belong to the war the article is about.
+_LOCAL_FIGHTERS = frozenset({Sector.REB, Sector.OPP})
+
+
+def _dominant_country(mentions: Iterable[Mention]) -> str | None:
+    """The state an article is mostly about: at least 3 mentions and half of them all."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.entry.kind in _STATE_KINDS and m.entry.country:
+            counts[m.entry.country] = counts.get(m.entry.country, 0) + 1
+    if not counts:
+        return None
+    country, n = max(counts.items(), key=lambda kv: kv[1])
+    return country if n >= 3 and 2 * n >= sum(counts.values()) else None
+
+
 def _is_target(token: Token) -> bool:
     """A state named as the object of "against/on/to/with ..." (a target), or as the
     patron in "US-backed": not the home of the sentence's actors."""
@@ -418,7 +438,7 @@ def _is_target(token: Token) -> bool:
            for a in [token, *token.ancestors][:3]):
         return True
     head = token
-    while head.dep_ in ("compound", "flat", "amod", "poss") and head.head != head:
+    while head.dep_ in ("compound", "flat", "amod", "poss", "appos") and head.head != head:
         head = head.head
     return head.dep_ == "pobj" and head.head.lower_ in ("against", "on", "to", "with", "toward",
                                                          "towards", "at", "from", "over")
