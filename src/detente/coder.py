@@ -25,7 +25,7 @@ from detente.actor_matcher import ActorMatcher, Mention
 from detente.actors import PAIR_HEADS, PATRON_WORDS, ActorResolver, Discourse
 from detente.dates import find_date_phrases, resolve_date
 from detente.errors import InputError
-from detente.events import CUE_WORDS, Candidate, EventExtractor, promise_reading
+from detente.events import CUE_WORDS, SAY_FORMS, Candidate, EventExtractor, promise_reading
 from detente.knowledge import ActorKB, EntryKind
 from detente.lexicon import TriggerLexicon
 from detente.nlp import load_pipeline
@@ -179,13 +179,14 @@ class Coder:
     ) -> tuple[list[Sentence], dict[int, tuple[Doc, list[Mention]]]]:
         """Sentences worth parsing: a trigger word and someone who could act."""
         tokenizer = self._r.nlp.tokenizer
-        may_trigger = self._r.lexicon.may_trigger
         selected, mentions_of = [], {}
         for sentence in sentences:
             doc = tokenizer(sentence.text)
             mentions = self._r.matcher(doc)
             mentions_of[sentence.index] = (doc, mentions)
-            if len(doc) < 3 or not any(may_trigger(t.lower_) or t.lower_ in CUE_WORDS for t in doc):
+            words = {t.lower_ for t in doc}
+            cued = bool(words & CUE_WORDS) and bool(words & SAY_FORMS)  # "X said Y must ..."
+            if len(doc) < 3 or not (cued or self._r.lexicon.may_hold_event(words)):
                 continue
             if mentions or any(t.lower_ in _PRONOUNS for t in doc) or _names_a_pair(doc):
                 selected.append(sentence)

@@ -810,6 +810,10 @@ _REPROACH_WORDS = frozenset({
     "barbaric", "inhumane", "cynical", "dangerous", "unjustified", "baseless", "absurd",
 })
 
-CUE_WORDS: frozenset[str] = _REPROACH_WORDS | _OBLIGATION
+CUE_WORDS: frozenset[str] = _REPROACH_WORDS | _OBLIGATION | {"needs", "need", "has", "have"}
+# Forms of the verbs of saying those cues need ("said", "told", "insists" ...).
+SAY_FORMS: frozenset[str] = frozenset(f for verb in _SAY_VERBS for f in inflections(verb)) | {
+    "said", "told", "wrote", "says"
+}
 
-__all__ = ["CUE_WORDS", "Candidate", "EventExtractor", "np_tokens"]
+__all__ = ["CUE_WORDS", "SAY_FORMS", "Candidate", "EventExtractor", "np_tokens"]

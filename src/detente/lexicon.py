@@ -51,6 +51,10 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "commit": ("committed", "committing"), "patrol": ("patrolled", "patrolling"),
     "gun": ("gunned", "gunning"), "kidnap": ("kidnapped", "kidnapping"),
     "control": ("controlled",), "blockade": ("blockaded",),
+    "blow": ("blew", "blown"), "throw": ("threw", "thrown"), "lay": ("laid",),
+    "sink": ("sank", "sunk"), "beat": ("beaten",), "overrun": ("overran",),
+    "stab": ("stabbed", "stabbing"), "drop": ("dropped", "dropping"), "rob": ("robbed",),
+    "cede": ("ceded",), "shun": ("shunned", "shunning"), "snub": ("snubbed", "snubbing"),
 }  # fmt: skip
 
 
@@ -65,6 +69,28 @@ def inflections(lemma: str) -> set[str]:
         forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     forms |= set(_IRREGULAR.get(lemma, ()))
     return forms
+
+
+def _required_words(when: str) -> set[str] | None:
+    """Words a rule's conditions need in the sentence (their inflections included), or None
+    when a condition can hold without a fixed word (objactor, xcomp, noobj ...)."""
+    needed: set[str] = set()
+    parts = [p.strip() for p in when.split(";") if p.strip()]
+    if not parts:
+        return None
+    best: set[str] | None = None
+    for part in parts:
+        key, _, value = part.partition("=")
+        if key not in ("prep", "prt", "obj", "pobj", "subj", "mod", "head") or not value:
+            continue
+        words = {w for v in _options(value) for w in (inflections(v) | {v})}
+        # every condition must hold, so the most selective one is enough to require
+        if best is None or len(words) < len(best):
+            best = words
+    if best is None:
+        return None
+    needed |= best
+    return needed
 
 
 def _options(value: str) -> frozenset[str]:
@@ -190,6 +216,32 @@ class TriggerLexicon:
             for form in inflections(lemma):
                 self._lemma_of.setdefault(form, set()).add(lemma)
         self.surface_forms: frozenset[str] = frozenset(self._lemma_of)
+        # For the pre-parse filter: per surface form, the words one of its rules needs to
+        # see in the sentence (None: some rule needs none). "down" only matters beside
+        # "jet", "plane" ...; "close" beside "border", "embassy" ...
+        self._needs: dict[str, frozenset[str] | None] = {}
+        for form, lemmas in self._lemma_of.items():
+            needed: set[str] = set()
+            for lemma in lemmas:
+                for (lem, _pos), rules in self._rules.items():
+                    if lem != lemma:
+                        continue
+                    for rule in rules:
+                        words = _required_words(rule.when)
+                        if words is None:
+                            needed = set()
+                            break
+                        needed |= words
+                    else:
+                        continue
+                    break
+                else:
+                    continue
+                break
+            else:
+                self._needs[form] = frozenset(needed)
+                continue
+            self._needs[form] = None
 
     @classmethod
     def load(cls, *, ontology: Ontology) -> TriggerLexicon:
@@ -252,3 +304,12 @@ class TriggerLexicon:
     def may_trigger(self, word: str) -> bool:
         """Cheap test on a lower-cased surface word (before any parse)."""
         return word in self.surface_forms
+
+    def may_hold_event(self, words: set[str]) -> bool:
+        """Cheap test on a sentence's lower-cased words (before any parse): does some
+        trigger form appear with the words its rules need?"""
+        for word in words & self.surface_forms:
+            needed = self._needs.get(word)
+            if needed is None or needed & words:
+                return True
+        return False
