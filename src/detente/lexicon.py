@@ -121,9 +121,16 @@ def _condition(key: str, value: str) -> Condition:
     opts = _options(value)
     if key == "prep":
         # the preposition follows the trigger closely ("called on Iran", not "On Jan. 10, ... called")
-        return lambda t, _: any(
-            c.lower_ in opts and 0 < c.i - t.i <= 3 for c in _children(t, "prep", "agent")
-        )
+        def prep(t: Token, _: Callable[[Token], bool]) -> bool:
+            objects = [o.i for o in _children(t, "dobj", "dative")]
+            return any(
+                c.lower_ in opts
+                and 0 < c.i - t.i <= 3
+                and not any(t.i < o < c.i for o in objects)  # "called Lavrov on Friday"
+                for c in _children(t, "prep", "agent")
+            )
+
+        return prep
     if key == "prt":
         return lambda t, _: any(c.lower_ in opts for c in _children(t, "prt", "advmod"))
     if key == "obj":
