@@ -478,8 +478,8 @@ def clause_date(trigger: Token, published: dt.date | None) -> ResolvedDate | Non
             resolved = resolve_date(best.text, published)
             if resolved is not None:
                 return resolved
-        if clause.head == clause:
-            break
+        if clause.head == clause or clause.dep_ == "conj":
+            break  # "X said last month ..., but Y ordered": a conjunct keeps its own time
         clause = clause.head
         while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
             clause = clause.head

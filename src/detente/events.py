@@ -82,6 +82,7 @@ _INTENT_NOUNS = frozenset({"willingness", "readiness", "intention", "plan", "des
 _COPULAS = frozenset({"be", "remain", "seem", "appear", "become", "look", "sound", "stay"})
 _PREVENTING = frozenset({"prevent", "stop", "bar", "block", "deter", "keep", "ban", "prohibit",
                          "dissuade", "discourage", "restrain", "refrain"})  # fmt: skip
+_ORDERED_ACTS = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "RETREAT", "AID"})
 _STATIVE_PASSIVES = frozenset({"commit", "oppose", "prepare", "determine", "dedicate", "resolve"})
 _SPEECH_ACTS = frozenset({"AGREE", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT"})
 _CONTENT_PREPS = frozenset({"of", "for", "about", "over", "against", "on"})
@@ -204,6 +205,11 @@ class EventExtractor:
                 return
         if rule.event == "AGREE" and (rule.lemma in _PROMISE_VERBS or rule.lemma == "agree"):
             event, cameo, mode = promise_reading(trigger, rule, self._lexicon) or (event, cameo, mode)
+        if rule.lemma == "order" and rule.event == "REQUEST" and not future:
+            # "ordered her citizenship revoked", "ordered troops to withdraw": the order is the act
+            ordered = _promised_act(trigger, self._lexicon, any_clause=True)
+            if ordered is not None and ordered[1] is not None and ordered[1].event in _ORDERED_ACTS:
+                event, cameo, mode = ordered[1].event, ordered[1].cameo, ordered[1].mode
 
         def resolve(heads: list[Token]) -> list[ResolvedActor]:
             found: list[ResolvedActor] = []
@@ -235,6 +241,12 @@ class EventExtractor:
             recipients = [r for r in recipients if r.actor.country]
         if not recipients and not each_other:
             recipients = self._recipient_inside(trigger, actor_heads, mentions, on, discourse)
+        if (
+            rule.pos == "V"
+            and rule.lemma in ("speak", "talk")
+            and not any(r.actor.country or r.is_person for r in recipients)
+        ):
+            return  # "speaking to the BBC" is no consultation
         reciprocal = trigger.lemma_.lower() in _RECIPROCAL
         pairs: list[tuple[ResolvedActor, ResolvedActor | None]] = []
         direct = any(c.dep_ == "nsubj" for c in trigger.children) or rule.pos == "N"
@@ -713,14 +725,17 @@ _CONCESSION_VERBS = frozenset({"remove", "lift", "ease", "end", "halt", "release
                                "restore", "reinstate", "accept"})  # fmt: skip
 
 
-def _promised_act(verb: Token, lexicon: TriggerLexicon) -> tuple[Token, TriggerRule | None] | None:
-    """The act a promise, vow, pledge or agreement is about ("vowed to expel ...", "promise arrests")."""
+def _promised_act(
+    verb: Token, lexicon: TriggerLexicon, *, any_clause: bool = False
+) -> tuple[Token, TriggerRule | None] | None:
+    """The act a promise, vow, pledge, agreement or order is about ("vowed to expel ...",
+    "promise arrests", "ordered that she be stripped of ...")."""
     for child in verb.children:
-        if child.dep_ == "ccomp" and not any(
+        if not any_clause and child.dep_ == "ccomp" and not any(
             a.dep_ == "aux" and a.lower_ in _MODAL_FUTURE | {"would"} for a in child.children
         ):
             continue  # "agreed with Trump that a blow had been struck": an opinion, not a promise
-        if child.dep_ in ("xcomp", "ccomp", "dobj"):
+        if child.dep_ in ("xcomp", "ccomp", "dobj", "oprd"):
             for tok in [child, *child.subtree]:
                 if tok.pos_ in ("VERB", "AUX", "NOUN"):
                     rule = lexicon.rule_for(tok, lambda _t: True)
