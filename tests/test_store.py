@@ -46,7 +46,7 @@ def db(tmp_path: Path) -> Path:
 def test_new_store_has_versioned_schema(db: Path) -> None:
     with open_store(db) as store:
         summary = store.summary()
-    assert summary.schema_version == SCHEMA_VERSION == 1
+    assert summary.schema_version == SCHEMA_VERSION == 2
     assert summary.dedup == "actor,date,event,mode,recipient"
     assert (summary.articles_ok, summary.events, summary.mentions) == (0, 0, 0)
     import duckdb
@@ -58,7 +58,7 @@ def test_new_store_has_versioned_schema(db: Path) -> None:
     versions = con.execute("SELECT version FROM schema_migrations").fetchall()
     con.close()
     assert {"articles", "events", "mentions", "schema_migrations", "store_meta"} <= tables
-    assert versions == [(1,)]
+    assert sorted(versions) == [(1,), (2,)]
 
 
 def test_two_articles_reporting_one_call_make_one_event_with_two_mentions(db: Path) -> None:
@@ -217,6 +217,57 @@ def test_queries_filter_with_parameters(db: Path) -> None:
         assert kinds(source="guardian") == ["USA>ACCUSE"]
         assert kinds(limit=1) == ["PAK>CONSULT"]
         assert kinds(actor="X' OR 1=1 --") == []
+        assert kinds(dyad=("RUS", "PAK")) == ["PAK>CONSULT", "RUS>CONSULT"]
+        assert kinds(dyad=("RUS", "PAK"), directed=True) == ["RUS>CONSULT"]
+        assert kinds(dyad=("PAK", "IRN")) == []
+        assert kinds(doc_id="b") == ["USA>ACCUSE"]
+        assert kinds(limit=1, offset=1) == ["USA>ACCUSE"]
+        assert store.count_events(EventQuery(event_type="04", limit=1)) == 2
+        assert store.count_events(EventQuery(dyad=("PAK", "RUS"), directed=True)) == 1
+
+
+def test_article_keeps_its_text_and_mentions(db: Path) -> None:
+    event = make_event("a", "PAK", "RUS", start=4)
+    with open_store(db) as store:
+        store.write_batch([ok("a", event)])
+        article = store.article("a")
+        assert store.article("missing") is None
+    assert article is not None
+    assert (article.text, article.source, article.status) == ("...", "Wire", "ok")
+    assert [m.event_id for m in article.mentions] == [event.event_id]
+    assert article.mentions[0].trigger == event.trigger
+    assert article.event_keys[0] == store_key(event)
+
+
+def store_key(event) -> str:
+    return event_key(event, DedupRule.parse("actor,recipient,event,mode,date"))
+
+
+def test_version_1_store_is_migrated_keeping_its_rows(db: Path) -> None:
+    import duckdb
+
+    from detente.store import MIGRATIONS
+
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+        "description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    for statement in MIGRATIONS[0].statements:
+        con.execute(statement)
+    con.execute("INSERT INTO store_meta VALUES ('dedup', 'actor,recipient,event,mode,date')")
+    con.execute("INSERT INTO schema_migrations VALUES (1, 'v1', now())")
+    con.execute(
+        "INSERT INTO articles (doc_id, status, num_mentions, ingested_at) "
+        "VALUES ('old', 'ok', 0, now())"
+    )
+    con.close()
+    with pytest.raises(StoreError, match="older"):
+        open_store(db, read_only=True)
+    with open_store(db) as store:
+        assert store.summary().schema_version == 2
+        old = store.article("old")
+    assert old is not None and old.text is None
 
 
 def test_read_only_store_must_exist(tmp_path: Path) -> None:

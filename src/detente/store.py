@@ -96,6 +96,10 @@ class EventQuery:
     source: str | None = None
     limit: int | None = None
     evidence: bool = False  # also load every mention (article, sentence) of each event
+    dyad: tuple[str, str] | None = None  # events between two actors (codes as above)
+    directed: bool = False  # with `dyad`: only its first member acting on its second
+    doc_id: str | None = None  # events with a mention in this article
+    offset: int = 0  # skip this many events (with `limit`: pagination)
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,27 @@ class StoredEvent:
 
 
 @dataclass(frozen=True)
+class StoredArticle:
+    """An article as stored: its metadata, its text and every event coded from it.
+
+    `mentions` are the coder's records for this article (`event_id` is the mention id),
+    in output order; their trigger offsets point into `text`. `event_keys` gives, for each
+    mention, the event (row of `events`) it was counted as.
+    """
+
+    doc_id: str
+    url: str | None
+    title: str | None
+    source: str | None
+    published: dt.date | None
+    text: str | None
+    status: Status
+    error: str | None
+    mentions: tuple[Event, ...] = ()
+    event_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class StoreSummary:
     """Counts of what a store holds."""
 
@@ -167,6 +192,10 @@ class EventStore(Protocol):
     def write_batch(self, results: Sequence[ArticleResult]) -> BatchStats: ...
 
     def events(self, query: EventQuery) -> list[StoredEvent]: ...
+
+    def count_events(self, query: EventQuery) -> int: ...
+
+    def article(self, doc_id: str) -> StoredArticle | None: ...
 
     def summary(self) -> StoreSummary: ...
 
@@ -290,6 +319,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        2,
+        "articles.text: the article text, for evidence and highlighting",
+        ("ALTER TABLE articles ADD COLUMN text VARCHAR",),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -309,6 +343,7 @@ _ARTICLE_FIELDS = (
     "error",
     "num_mentions",
     "ingested_at",
+    "text",
 )
 _ROWS_PER_INSERT = 200
 
@@ -569,14 +604,27 @@ class DuckDBStore:
             dedup=self.dedup.spec,
         )
 
-    def events(self, query: EventQuery) -> list[StoredEvent]:
+    def _where(self, query: EventQuery) -> tuple[str, list[Any]]:
+        """The WHERE clause (empty or starting with " WHERE") and parameters of `query`."""
         where: list[str] = []
         params: list[Any] = []
+
+        def matches(prefix: str, value: str) -> str:
+            code = value.strip().upper()
+            params.extend([code, code])
+            return f"({prefix}_country = ? OR starts_with({prefix}_code, ?))"
+
         for prefix, value in (("actor", query.actor), ("recipient", query.recipient)):
             if value:
-                code = value.strip().upper()
-                where.append(f"({prefix}_country = ? OR starts_with({prefix}_code, ?))")
-                params += [code, code]
+                where.append(matches(prefix, value))
+        if query.dyad:
+            first, second = query.dyad
+            forward = f"({matches('actor', first)} AND {matches('recipient', second)})"
+            if query.directed:
+                where.append(forward)
+            else:
+                backward = f"({matches('actor', second)} AND {matches('recipient', first)})"
+                where.append(f"({forward} OR {backward})")
         if query.event_type:
             kind = query.event_type.strip()
             if kind.isdigit():
@@ -597,13 +645,27 @@ class DuckDBStore:
                 " WHERE lower(a.source) = lower(?))"
             )
             params.append(query.source)
-        sql = "SELECT * FROM events"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        if query.doc_id:
+            where.append("event_id IN (SELECT event_key FROM mentions WHERE doc_id = ?)")
+            params.append(query.doc_id)
+        return (" WHERE " + " AND ".join(where) if where else ""), params
+
+    def count_events(self, query: EventQuery) -> int:
+        """How many events match `query` (its limit and offset aside)."""
+        where, params = self._where(query)
+        row = self._con.execute("SELECT count(*) FROM events" + where, params).fetchone()
+        return int(row[0]) if row else 0
+
+    def events(self, query: EventQuery) -> list[StoredEvent]:
+        where, params = self._where(query)
+        sql = "SELECT * FROM events" + where
         sql += " ORDER BY date_start NULLS LAST, date, event, actor_code, recipient_code, event_id"
         if query.limit is not None:
             sql += " LIMIT ?"
             params.append(int(query.limit))
+        if query.offset:
+            sql += " OFFSET ?"
+            params.append(int(query.offset))
         cursor = self._con.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
@@ -618,6 +680,34 @@ class DuckDBStore:
             )
             for r in rows
         ]
+
+    def article(self, doc_id: str) -> StoredArticle | None:
+        """The stored article `doc_id` with its text and coded events, or None."""
+        cursor = self._con.execute(
+            "SELECT doc_id, url, title, source, published, text, status, error"
+            " FROM articles WHERE doc_id = ?",
+            [doc_id],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor = self._con.execute(
+            "SELECT * FROM mentions WHERE doc_id = ? ORDER BY ordinal", [doc_id]
+        )
+        names = [d[0] for d in cursor.description]
+        mentions = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        return StoredArticle(
+            doc_id=row[0],
+            url=row[1],
+            title=row[2],
+            source=row[3],
+            published=row[4],
+            text=row[5],
+            status=row[6],
+            error=row[7],
+            mentions=tuple(_row_event({**m, "event_id": m["mention_id"]}) for m in mentions),
+            event_keys=tuple(m["event_key"] for m in mentions),
+        )
 
     def _mentions(self, keys: list[str]) -> dict[str, list[Mention]]:
         if not keys:
@@ -715,6 +805,7 @@ class DuckDBStore:
                     result.error,
                     ordinal,
                     now,
+                    art.text if art else None,
                 ]
             )
         self._insert("articles", _ARTICLE_FIELDS, article_rows)
