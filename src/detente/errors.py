@@ -5,8 +5,9 @@
     │   └── InputTooLargeError   a file above the documented size limit
     ├── ResourceError            a model, knowledge-base or dictionary file is missing or broken
     ├── EvaluationError          a gold-data file is not in a known format
-    └── StoreError               the event store cannot be opened or written
-        └── StoreInUseError      another process holds the store
+    ├── StoreError               the event store cannot be opened or written
+    │   └── StoreInUseError      another process holds the store
+    └── AnalysisError            an analysis or export cannot be made from the given input
 """
 
 from __future__ import annotations
@@ -38,3 +39,7 @@ class StoreError(DetenteError):
 
 class StoreInUseError(StoreError):
     """Another process holds the event store."""
+
+
+class AnalysisError(DetenteError):
+    """An analysis, export or import cannot be made: unknown actor, empty period or store, bad file."""
