@@ -182,6 +182,10 @@ class ActorResolver:
             group = discourse.group_within(1)  # "they" reaches back one sentence only
             if low in _PLURAL and group:
                 return [ResolvedActor(a, head, False, True) for a in group]
+            if low in _PERSONAL and head.dep_ in ("nsubj", "nsubjpass"):
+                # "He also called for ...": someone acts whom the text has not named; an
+                # actor of unknown name and country, as for a person the KB does not know
+                return [ResolvedActor(Actor(head.text, None, None, None, None), head, True, True)]
             return []
         head_entry = mentions.get(head.i)
         agentive = (

@@ -125,7 +125,10 @@ class Coder:
         docs = self._r.nlp.pipe([s.text for s in selected], batch_size=64)
         parsed = dict(zip((s.index for s in selected), docs, strict=True))
         headline = self._headline(article)
-        dominant = _dominant_country(m for _, ms in mentions_of.values() for m in ms)
+        dominant = _dominant_country(
+            (m for _, ms in mentions_of.values() for m in ms),
+            _place_countries(parsed.values(), self._r.gazetteer),
+        )
         title_events = frozenset({headline.event}) if headline else frozenset()
         discourse = Discourse()
         events: list[Event] = []
@@ -334,21 +337,38 @@ class Coder:
         location = event_location(doc[:], trig.i, self._r.gazetteer)
         actor = cand.actor.actor
         recipient = cand.recipient.actor if cand.recipient else None
-        if recipient is None and cand.event in _TARGETS_WHERE and location and location.country:
-            # "military operations inside northern Iraq": force used in a place is used on it
-            kb = self._r.kb
-            recipient = Actor(location.name, kb.country_name(location.country), location.country,
-                              None, kb.cameo_code(location.country, None))
+        kb = self._r.kb
+        if recipient is None and cand.event in _TARGETS_WHERE:
+            # "the assault on Raqqa", "military operations inside northern Iraq": force used
+            # on or in a place is used on its country
+            target = _target_place(trig, self._r.gazetteer) or (
+                (location.name, location) if location else None)
+            if target is not None and target[1].country:
+                words, place = target
+                recipient = Actor(words, kb.country_name(place.country), place.country,
+                                  None, kb.cameo_code(place.country, None))
+        elif (
+            recipient is not None
+            and recipient.country is None
+            and recipient.code is None
+            and cand.event in _TARGETS_WHERE
+        ):
+            # "100 civilians were killed in Daraa": victims named without a country are
+            # people of the place, else of the war the article is about
+            country = (location.country if location else None) or dominant
+            if country is not None:
+                recipient = Actor(recipient.text, recipient.name, country, recipient.sector,
+                                  kb.cameo_code(country, recipient.sector))
         if actor.country is None and (actor.sector is not None or actor.name):
             # a named person without a sector takes only the sentence's one state, not
             # the place of the event ("Prosper Avril resigned to allow Haiti's elections")
             where = location if actor.sector is not None else None
             country = _home_country(where, doc, mentions, recipient, actor.sector)
-            if country is None and actor.sector in _LOCAL_FIGHTERS:
+            if country is None and actor.sector is not None:
                 country = dominant  # "the rebels" of an article about Syria are Syrian
             if country is not None:
-                actor = Actor(actor.text, actor.name, country, actor.sector,
-                              self._r.kb.cameo_code(country, actor.sector))
+                code = actor.code or kb.cameo_code(country, actor.sector)
+                actor = Actor(actor.text, actor.name, country, actor.sector, code)
         code = self._r.ontology.cameo(cand.cameo)
         confidence = cand.confidence
         if cand.event in title_events:
@@ -417,19 +437,64 @@ _DOMESTIC = frozenset({Sector.PTY, Sector.OPP, Sector.CVL, Sector.COP, Sector.JU
 
 
 # Armed and opposition groups named without a country belong to the war the article is about.
-_LOCAL_FIGHTERS = frozenset({Sector.REB, Sector.OPP})
+_LOCAL_FIGHTERS = frozenset({Sector.REB, Sector.OPP, Sector.IMG})
+
+# Prepositions whose object is what force is used on ("the assault on Raqqa").
+_TARGET_PREPS = frozenset({"on", "against", "into"})
 
 
-def _dominant_country(mentions: Iterable[Mention]) -> str | None:
-    """The state an article is mostly about: at least 3 mentions and half of them all."""
+def _target_place(trigger: Token, gazetteer: Gazetteer) -> tuple[str, Location] | None:
+    """The place force is used on: the trigger's direct object ("attacked the town of
+    Deir ez-Zor") or the object of "on/against" ("the assault on Raqqa"), when the
+    gazetteer knows it as a city, region or country."""
+    objects = [c for c in trigger.children if c.dep_ == "dobj"]
+    for prep in trigger.children:
+        if prep.dep_ == "prep" and prep.lower_ in _TARGET_PREPS:
+            objects.extend(c for c in prep.children if c.dep_ == "pobj")
+    for obj in objects:
+        # "the town of Deir ez-Zor": the name after "of" is the place
+        names = [obj, *(g for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
+                        for g in p.children if g.dep_ == "pobj")]
+        for name in names:
+            if name.ent_type_ not in ("GPE", "LOC", "FAC") and name.pos_ != "PROPN":
+                continue
+            words = [t for t in name.subtree if t.ent_iob_ != "O" or t.pos_ == "PROPN"]
+            words = [t for t in words if t.i <= name.i and t.dep_ in ("compound", "flat", "amod")
+                     or t == name]
+            text = " ".join(t.text for t in words)
+            place = gazetteer.resolve(text)
+            if place is not None and place.country:
+                return text, place
+    return None
+
+
+def _place_countries(docs: Iterable[Doc], gazetteer: Gazetteer) -> list[str]:
+    """The countries of the towns and regions the parsed sentences name ("Daraa", "Afrin")."""
+    out = []
+    for doc in docs:
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "LOC", "FAC"):
+                place = gazetteer.place_of(ent.text)
+                if place is not None and place.country:
+                    out.append(place.country)
+    return out
+
+
+def _dominant_country(mentions: Iterable[Mention], places: Iterable[str] = ()) -> str | None:
+    """The state an article is mostly about: named (itself, or a town or region of it) at
+    least 3 times, and half as often again as any other state."""
     counts: dict[str, int] = {}
     for m in mentions:
         if m.entry.kind in _STATE_KINDS and m.entry.country:
             counts[m.entry.country] = counts.get(m.entry.country, 0) + 1
+    for country in places:
+        counts[country] = counts.get(country, 0) + 1
     if not counts:
         return None
+    ranked = sorted(counts.values(), reverse=True)
     country, n = max(counts.items(), key=lambda kv: kv[1])
-    return country if n >= 3 and 2 * n >= sum(counts.values()) else None
+    runner_up = ranked[1] if len(ranked) > 1 else 0
+    return country if n >= 3 and 2 * n >= 3 * runner_up else None
 
 
 def _is_target(token: Token) -> bool:

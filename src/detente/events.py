@@ -231,8 +231,13 @@ class EventExtractor:
             and _is_passive(trigger)
             and trigger.dep_ not in ("advcl", "pcomp")
         ):
-            actors = [ResolvedActor(_UNKNOWN, trigger)]  # "were killed", by whom not said
-            weight_shift -= 0.2
+            # "were killed in airstrikes by forces loyal to Assad": the agent of the attack
+            # nouns the killing is told through; else "were killed", by whom not said
+            actors = [a for h in _nominal_agents(trigger) for a in resolve([h])
+                      if _usable(a.actor)]
+            if not actors:
+                actors = [ResolvedActor(_UNKNOWN, trigger)]
+                weight_shift -= 0.2
         if not actors:
             return
         each_other = _each_other(trigger)
@@ -511,6 +516,30 @@ _LIGHT_FORMS = frozenset(form for verb in _LIGHT_VERBS for form in inflections(v
 def _is_light(verb: Token) -> bool:
     """A light verb ("held talks", "staged protests"), by lemma or by form (lemmas can err)."""
     return verb.lemma_.lower() in _LIGHT_VERBS or verb.lower_ in _LIGHT_FORMS
+
+
+def _nominal_agents(trigger: Token) -> list[Token]:
+    """Heads of "by X" phrases on the nouns of the trigger's prepositional phrases ("killed
+    in airstrikes and shelling by forces loyal to Assad", "killed in a bombing campaign by
+    the regime"), through "of" and conjuncts, two phrases deep at most."""
+    nouns: list[Token] = []
+    frontier = [trigger]
+    for _ in range(3):
+        found: list[Token] = []
+        for tok in frontier:
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("in", "of", "during", "after"):
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj":
+                            found.extend([obj, *obj.conjuncts])
+        nouns.extend(found)
+        frontier = found
+    heads: list[Token] = []
+    for noun in nouns:
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ == "by":
+                heads.extend(c for c in prep.children if c.dep_ == "pobj")
+    return heads[:1]
 
 
 def _each_other(trigger: Token) -> bool:

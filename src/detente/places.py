@@ -216,6 +216,11 @@ class Gazetteer:
         match = self._lookup(name, country=country)
         return match.location if match else None
 
+    def place_of(self, name: str) -> Location | None:
+        """The town or region called `name` (not a country), or None."""
+        match = self._lookup(name)
+        return match.location if match and match.kind is not PlaceKind.COUNTRY else None
+
     def _lookup(self, name: str, *, country: str | None = None) -> _Match | None:
         candidates = self._index.get(_norm(name))
         if not candidates:
@@ -263,6 +268,8 @@ def _read_places_csv() -> Iterator[dict[str, str]]:
 # ------------------------------------------------------------------- event location
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_NOT_PLACE_LABELS = frozenset({"CARDINAL", "ORDINAL", "DATE", "TIME", "PERCENT", "MONEY",
+                               "QUANTITY", "PERSON", "LAW", "LANGUAGE", "WORK_OF_ART"})
 # Prepositions whose object is where something happens.
 _LOCATIVE = frozenset({
     "in", "at", "near", "outside", "inside", "across", "around", "within", "throughout",
@@ -360,6 +367,8 @@ def _path_role(start: Token, heads: set[int]) -> str | None:
         if dep in _FINAL_HOPS and role is not None and head.i in heads:
             return role
         if role is not None and dep in ("appos", "conj", "compound", "nmod", "amod", "poss"):
+            if head.i in heads and dep == "conj" and tok.pos_ in ("NOUN", "VERB"):
+                return role  # "killed in airstrikes and shelling in Daraa"
             tok = head
             continue
         return None
@@ -379,6 +388,8 @@ def event_location(span: Span, trigger_i: int, gazetteer: Gazetteer) -> Location
     heads = _clause_heads(trigger)
     candidates: list[_Candidate] = []
     for ent in span.ents:
+        if ent.label_ in _NOT_PLACE_LABELS:
+            continue  # "one", "eight days": never a place, whatever the gazetteer says
         role = _path_role(ent.root, heads)
         if role is None:
             continue
