@@ -167,6 +167,51 @@ class StoredArticle:
     event_keys: tuple[str, ...] = ()
 
 
+# Aggregates for analysis (dyads, rankings, alerts, network). With `since`/`until`, they
+# count an event only when its whole date lies in the range (`date_start >= since`,
+# `date_end <= until`), so an event is counted in one period or window at most, and one
+# dated only "2018" is not in June 2018. Undated events are left out as soon as a time
+# bound is given.
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """The events of one QuadClass whose first day falls in one period."""
+
+    start: dt.date  # first day of the period (Monday for weeks, the 1st for months)
+    quad_class: int
+    events: int
+    goldstein_sum: float
+
+
+@dataclass(frozen=True)
+class ActorCount:
+    """How often one actor key (its country, else its actor code) takes part in events."""
+
+    code: str
+    events: int  # events it takes part in, as actor or recipient (both: counted once)
+    as_actor: int
+    as_recipient: int
+    goldstein_sum: float  # over those events
+
+
+@dataclass(frozen=True)
+class DyadCount:
+    """The events between two actor keys: counts by QuadClass and Goldstein sums."""
+
+    first: str
+    second: str
+    events: int
+    verbal_cooperation: int
+    material_cooperation: int
+    verbal_conflict: int
+    material_conflict: int
+    goldstein_sum: float
+    goldstein_sumsq: float  # sum of squared scores (for variances)
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+
 @dataclass(frozen=True)
 class StoreSummary:
     """Counts of what a store holds."""
@@ -198,6 +243,21 @@ class EventStore(Protocol):
     def article(self, doc_id: str) -> StoredArticle | None: ...
 
     def summary(self) -> StoreSummary: ...
+
+    def period_counts(self, query: EventQuery, freq: str) -> list[PeriodCount]: ...
+
+    def actor_counts(self, query: EventQuery, *, limit: int | None = None) -> list[ActorCount]: ...
+
+    def dyad_counts(
+        self,
+        query: EventQuery,
+        *,
+        directed: bool = False,
+        domestic: bool = False,
+        limit: int | None = None,
+    ) -> list[DyadCount]: ...
+
+    def article_headers(self, doc_ids: Sequence[str]) -> dict[str, StoredArticle]: ...
 
     def close(self) -> None: ...
 
@@ -346,6 +406,7 @@ _ARTICLE_FIELDS = (
     "text",
 )
 _ROWS_PER_INSERT = 200
+_PERIOD_PARTS = {"day": "day", "week": "week", "month": "month"}
 
 
 def _date_span(value: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -680,6 +741,142 @@ class DuckDBStore:
             )
             for r in rows
         ]
+
+    # -- aggregates (see PeriodCount: an event is in a range when its whole date is)
+
+    def _placed_where(self, query: EventQuery) -> tuple[str, list[Any]]:
+        """`_where` of `query`, with `since`/`until` bounding the event's whole date."""
+        where, params = self._where(replace(query, since=None, until=None))
+        extra: list[str] = []
+        if query.since:
+            extra.append("date_start >= ?")
+            params.append(query.since)
+        if query.until:
+            extra.append("date_end <= ?")
+            params.append(query.until)
+        if extra:
+            where = (where + " AND " if where else " WHERE ") + " AND ".join(extra)
+        return where, params
+
+    def period_counts(self, query: EventQuery, freq: str) -> list[PeriodCount]:
+        """Events matching `query` by period ("day", "week", "month") and QuadClass.
+
+        Only events whose date lies within one period: a day-dated event in any series,
+        one dated "2020-01" in monthly series only, one dated "2020" in none.
+        """
+        if freq not in _PERIOD_PARTS:
+            raise StoreError(f"unknown period {freq!r}: use day, week or month")
+        part = _PERIOD_PARTS[freq]
+        where, params = self._placed_where(query)
+        where += (" AND " if where else " WHERE ") + (
+            f"date_start IS NOT NULL AND date_trunc('{part}', date_start) = date_trunc('{part}', date_end)"
+        )
+        rows = self._con.execute(
+            f"""SELECT CAST(date_trunc('{part}', date_start) AS DATE) AS period,
+                       quad_class, count(*), sum(goldstein)
+                FROM events{where}
+                GROUP BY period, quad_class ORDER BY period, quad_class""",
+            params,
+        ).fetchall()
+        return [PeriodCount(r[0], int(r[1]), int(r[2]), float(r[3])) for r in rows]
+
+    def actor_counts(self, query: EventQuery, *, limit: int | None = None) -> list[ActorCount]:
+        """Actor keys (country, else actor code) by the number of events they take part in."""
+        where, params = self._placed_where(query)
+        sql = f"""WITH f AS (
+                SELECT coalesce(actor_country, actor_code) AS a,
+                       coalesce(recipient_country, recipient_code) AS r, goldstein
+                FROM events{where}
+            ), roles AS (
+                SELECT a AS code, 1 AS is_actor, CAST(r IS NOT DISTINCT FROM a AS INTEGER) AS is_recipient,
+                       goldstein
+                FROM f WHERE a IS NOT NULL
+                UNION ALL
+                SELECT r, 0, 1, goldstein FROM f WHERE r IS NOT NULL AND r IS DISTINCT FROM a
+            )
+            SELECT code, count(*) AS n, sum(is_actor), sum(is_recipient), sum(goldstein)
+            FROM roles GROUP BY code ORDER BY n DESC, code"""
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        rows = self._con.execute(sql, params).fetchall()
+        return [ActorCount(r[0], int(r[1]), int(r[2]), int(r[3]), float(r[4])) for r in rows]
+
+    def dyad_counts(
+        self,
+        query: EventQuery,
+        *,
+        directed: bool = False,
+        domestic: bool = False,
+        limit: int | None = None,
+    ) -> list[DyadCount]:
+        """Pairs of actor keys by number of events, most first.
+
+        Undirected (default): `first` is the smaller key and both directions count.
+        Directed: `first` acts on `second`. Events within one key (domestic) only with
+        `domestic=True`; events without a recipient never form a dyad.
+        """
+        where, params = self._placed_where(query)
+        if directed:
+            first, second = "a", "r"
+        else:
+            first, second = "least(a, r)", "greatest(a, r)"
+        same = "" if domestic else " AND a <> r"
+        sql = f"""WITH f AS (
+                SELECT coalesce(actor_country, actor_code) AS a,
+                       coalesce(recipient_country, recipient_code) AS r,
+                       quad_class, goldstein, date_start
+                FROM events{where}
+            )
+            SELECT {first} AS first, {second} AS second, count(*) AS n,
+                   count(*) FILTER (WHERE quad_class = 1), count(*) FILTER (WHERE quad_class = 2),
+                   count(*) FILTER (WHERE quad_class = 3), count(*) FILTER (WHERE quad_class = 4),
+                   sum(goldstein), sum(goldstein * goldstein), min(date_start), max(date_start)
+            FROM f WHERE a IS NOT NULL AND r IS NOT NULL{same}
+            GROUP BY 1, 2 ORDER BY n DESC, first, second"""
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        rows = self._con.execute(sql, params).fetchall()
+        return [
+            DyadCount(
+                r[0],
+                r[1],
+                int(r[2]),
+                int(r[3]),
+                int(r[4]),
+                int(r[5]),
+                int(r[6]),
+                float(r[7]),
+                float(r[8]),
+                r[9],
+                r[10],
+            )
+            for r in rows
+        ]
+
+    def article_headers(self, doc_ids: Sequence[str]) -> dict[str, StoredArticle]:
+        """The stored articles `doc_ids` without text and mentions (url, title, source, date)."""
+        if not doc_ids:
+            return {}
+        rows = self._con.execute(
+            "SELECT doc_id, url, title, source, published, status, error FROM articles"
+            " WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+            [list(doc_ids)],
+        ).fetchall()
+        return {
+            r[0]: StoredArticle(
+                doc_id=r[0],
+                url=r[1],
+                title=r[2],
+                source=r[3],
+                published=r[4],
+                text=None,
+                status=r[5],
+                error=r[6],
+            )
+            for r in rows
+        }
 
     def article(self, doc_id: str) -> StoredArticle | None:
         """The stored article `doc_id` with its text and coded events, or None."""
