@@ -18,7 +18,7 @@ import click
 from detente.cli import friendly_errors
 
 if TYPE_CHECKING:
-    from detente.store import StoredEvent
+    from detente.store import EventQuery, StoredEvent
 
 _DB_HELP = "The event store (a DuckDB file). Default: $DETENTE_DB, else ./detente.duckdb."
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -234,22 +234,77 @@ def _print_table(items: list[StoredEvent], evidence: bool) -> None:
     console.print(table)
 
 
+def event_filters(func: Any) -> Any:
+    """The event filter options of `detente events` (also used by `detente export`):
+    --actor, --recipient, --dyad, --type, --since, --until, --source."""
+    options = [
+        click.option(
+            "--actor", default=None, help="Actor country or code prefix (PAK, PAKGOV, IGOUNO)."
+        ),
+        click.option("--recipient", default=None, help="Recipient country or code prefix."),
+        click.option(
+            "--dyad", default=None, metavar="A,B", help="Actor A doing something to recipient B."
+        ),
+        click.option(
+            "--type",
+            "event_type",
+            default=None,
+            help="PLOVER event type (CONSULT) or CAMEO code prefix (04).",
+        ),
+        click.option(
+            "--since", type=_DATE, default=None, help="Events on or after this day (YYYY-MM-DD)."
+        ),
+        click.option(
+            "--until", type=_DATE, default=None, help="Events on or before this day (YYYY-MM-DD)."
+        ),
+        click.option(
+            "--source", default=None, help="Only events reported by this source (e.g. Guardian)."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def event_query(
+    *,
+    actor: str | None,
+    recipient: str | None,
+    dyad: str | None,
+    event_type: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    source: str | None,
+    limit: int | None = None,
+    evidence: bool = False,
+) -> EventQuery:
+    """The `EventQuery` of the `event_filters` options (usage errors for a bad --dyad)."""
+    from detente.store import EventQuery
+
+    if dyad:
+        if actor or recipient:
+            raise click.UsageError("give either --dyad or --actor/--recipient, not both")
+        parts = [p.strip() for p in dyad.split(",")]
+        if len(parts) != 2 or not all(parts):
+            raise click.BadParameter(
+                "write the dyad as ACTOR,RECIPIENT, e.g. PAK,RUS", param_hint="--dyad"
+            )
+        actor, recipient = parts
+    return EventQuery(
+        actor=actor,
+        recipient=recipient,
+        event_type=event_type,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        source=source,
+        limit=limit,
+        evidence=evidence,
+    )
+
+
 @click.command("events")
 @_db_option
-@click.option("--actor", default=None, help="Actor country or code prefix (PAK, PAKGOV, IGOUNO).")
-@click.option("--recipient", default=None, help="Recipient country or code prefix.")
-@click.option("--dyad", default=None, metavar="A,B", help="Actor A doing something to recipient B.")
-@click.option(
-    "--type",
-    "event_type",
-    default=None,
-    help="PLOVER event type (CONSULT) or CAMEO code prefix (04).",
-)
-@click.option("--since", type=_DATE, default=None, help="Events on or after this day (YYYY-MM-DD).")
-@click.option(
-    "--until", type=_DATE, default=None, help="Events on or before this day (YYYY-MM-DD)."
-)
-@click.option("--source", default=None, help="Only events reported by this source (e.g. Guardian).")
+@event_filters
 @click.option(
     "--format",
     "fmt",
@@ -278,23 +333,15 @@ def events(
     evidence: bool,
 ) -> None:
     """List the events in the store, one row per real-world event with its mention counts."""
-    from detente.store import EventQuery, open_store
+    from detente.store import open_store
 
-    if dyad:
-        if actor or recipient:
-            raise click.UsageError("give either --dyad or --actor/--recipient, not both")
-        parts = [p.strip() for p in dyad.split(",")]
-        if len(parts) != 2 or not all(parts):
-            raise click.BadParameter(
-                "write the dyad as ACTOR,RECIPIENT, e.g. PAK,RUS", param_hint="--dyad"
-            )
-        actor, recipient = parts
-    query = EventQuery(
+    query = event_query(
         actor=actor,
         recipient=recipient,
+        dyad=dyad,
         event_type=event_type,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
+        since=since,
+        until=until,
         source=source,
         limit=limit,
         evidence=evidence and fmt == "jsonl",
