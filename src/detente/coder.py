@@ -13,7 +13,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Token
 
 from detente import __version__
 from detente.actor_matcher import ActorMatcher, Mention
-from detente.actors import PAIR_HEADS, PATRON_WORDS, ActorResolver, Discourse
+from detente.actors import PAIR_HEADS, PATRON_WORDS, SAY_VERBS, ActorResolver, Discourse
 from detente.dates import find_date_phrases, resolve_date
 from detente.errors import InputError
 from detente.events import CUE_WORDS, SAY_FORMS, Candidate, EventExtractor, promise_reading
@@ -290,9 +290,16 @@ class Coder:
                     other_person = ra.actor
             if len({ra.actor.country for ra in resolved if ra.actor.country}) >= 2:
                 discourse.set_group([ra.actor for ra in resolved])
-        # "he" in the next sentence: the person who was the subject, else the last one named
-        if subject_person or other_person:
-            discourse.last_person = subject_person or other_person
+        # "he" in the next sentence: the person who was the subject, else the last one named;
+        # someone the knowledge base does not know counts too ("Saratova said ... She")
+        unknown_subject = next(
+            (Actor(name, name, None, None, None)
+             for tok in doc if (name := _unknown_person_subject(tok, by_token))),
+            None,
+        )
+        person = subject_person or unknown_subject or other_person
+        if person is not None:
+            discourse.last_person = person
 
     def _remember_unparsed(self, doc: Doc, mentions: list[Mention], discourse: Discourse) -> None:
         """A sentence we did not parse still tells who "he" and "the two countries" are."""
@@ -307,6 +314,9 @@ class Coder:
                     for m in (first, second)
                 ])
                 break
+        named = _unknown_speaker(doc, mentions)
+        if named is not None:
+            discourse.last_person = Actor(named, named, None, None, None)
         for m in mentions:
             if m.entry.kind is EntryKind.PERSON:
                 role = kb.role_on(m.entry, None)
@@ -495,6 +505,40 @@ def _dominant_country(mentions: Iterable[Mention], places: Iterable[str] = ()) -
     country, n = max(counts.items(), key=lambda kv: kv[1])
     runner_up = ranked[1] if len(ranked) > 1 else 0
     return country if n >= 3 and 2 * n >= 3 * runner_up else None
+
+
+def _unknown_person_subject(token: Token, known: Mapping[int, Mention]) -> str | None:
+    """The name of someone the knowledge base does not know who is the subject here: a
+    PERSON entity, or a name of two proper nouns that says something ("Natalia Ivanova,
+    a lawyer, said"; the tagger often calls such names places)."""
+    if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ != "PROPN" or token.i in known:
+        return None
+    parts = [c for c in token.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN"]
+    if any(c.i in known for c in parts):
+        return None
+    says = token.head.lemma_.lower() in SAY_VERBS
+    if token.ent_type_ == "PERSON" or (parts and says):
+        return token.doc[min([token.i, *(c.i for c in parts)]) : token.i + 1].text
+    return None
+
+
+def _unknown_speaker(doc: Doc, mentions: list[Mention]) -> str | None:
+    """A name the knowledge base does not know, saying something, in an unparsed sentence:
+    "Natalia Ivanova, a lawyer, said ...", "..., said Ahmed Karimi." Two or three
+    capitalised words beside a verb of saying (or a comma) that no mention covers."""
+    known = {i for m in mentions for i in range(m.start, m.end)}
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and j - i < 3 and doc[j].is_title and doc[j].is_alpha and j not in known:
+            j += 1
+        if j - i >= 2 and i > 0 or (j - i >= 2 and j < len(doc) and doc[j].text == ","):
+            before = doc[i - 1].lower_ if i > 0 else ""
+            after = doc[j].lower_ if j < len(doc) else ""
+            if before in SAY_FORMS or after in SAY_FORMS or after == ",":
+                return doc[i:j].text
+        i = max(j, i + 1)
+    return None
 
 
 def _is_target(token: Token) -> bool:

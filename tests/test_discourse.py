@@ -1,0 +1,44 @@
+"""Who "he", "she" and unnamed victims are, across the sentences of an article."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def _coded(coder, text: str):
+    return coder.code(text, published=dt.date(2019, 3, 2), doc_id="t")
+
+
+def test_she_after_an_unknown_speaker_is_not_the_last_leader_named(coder) -> None:
+    events = _coded(
+        coder,
+        "Vladimir Putin met Recep Tayyip Erdogan on Monday. "
+        "Natalia Ivanova, a lawyer, said the family would appeal. "
+        "She denied taking part in violence.",
+    )
+    denial = [e for e in events if e.event == "REJECT"]
+    assert denial and denial[0].actor.country is None
+    assert denial[0].actor.name == "Natalia Ivanova"
+
+
+def test_he_still_follows_a_known_leader(coder) -> None:
+    events = _coded(coder, "Vladimir Putin met Recep Tayyip Erdogan on Monday. Later he visited Ankara.")
+    visit = [e for e in events if e.trigger.text == "visited"]
+    assert visit and visit[0].actor.country == "RUS"
+
+
+def test_an_unnamed_he_acts_without_a_country(coder) -> None:
+    events = _coded(coder, "He accused Russia of lying about the attack.")
+    assert [(e.event, e.actor.text, e.actor.country) for e in events] == [("ACCUSE", "He", None)]
+
+
+def test_victims_without_a_country_are_of_the_war_the_article_is_about(coder) -> None:
+    text = (
+        "Syrian government forces pressed their offensive in Syria on Sunday. "
+        "Rebels in Syria said the army had shelled Idlib and Hama. "
+        "Damascus denied it. Syria's army also shelled Homs. "
+        "More than 40 people were killed in airstrikes on Saturday."
+    )
+    killed = [e for e in _coded(coder, text) if e.trigger.text == "killed"]
+    assert killed and killed[0].recipient is not None
+    assert killed[0].recipient.country == "SYR"
