@@ -136,3 +136,8 @@ from detente.cli_store import events, ingest  # noqa: E402  (store commands; mod
 
 main.add_command(ingest)
 main.add_command(events)
+
+from detente.cli_analysis import COMMANDS as _ANALYSIS  # noqa: E402  (dyad, actors, alerts, export, plot...)
+
+for _command in _ANALYSIS:
+    main.add_command(_command)

@@ -257,6 +257,8 @@ class EventStore(Protocol):
         limit: int | None = None,
     ) -> list[DyadCount]: ...
 
+    def event_type_counts(self, query: EventQuery) -> dict[str, int]: ...
+
     def article_headers(self, doc_ids: Sequence[str]) -> dict[str, StoredArticle]: ...
 
     def close(self) -> None: ...
@@ -854,6 +856,15 @@ class DuckDBStore:
             )
             for r in rows
         ]
+
+    def event_type_counts(self, query: EventQuery) -> dict[str, int]:
+        """Events matching `query` per PLOVER event type, most first."""
+        where, params = self._placed_where(query)
+        rows = self._con.execute(
+            f"SELECT event, count(*) AS n FROM events{where} GROUP BY event ORDER BY n DESC, event",
+            params,
+        ).fetchall()
+        return {event: int(n) for event, n in rows}
 
     def article_headers(self, doc_ids: Sequence[str]) -> dict[str, StoredArticle]:
         """The stored articles `doc_ids` without text and mentions (url, title, source, date)."""
