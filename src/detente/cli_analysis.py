@@ -460,6 +460,7 @@ def alerts_command(
     show_default=True,
     help="gdelt: a first line of GDELT column names (real GDELT files have none).",
 )
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many events.")
 @click.option("--evidence", is_flag=True, help="jsonl: every mention of each event.")
 @friendly_errors
 def export_command(
@@ -474,6 +475,7 @@ def export_command(
     fmt: str,
     output: Path | None,
     header: bool,
+    limit: int | None,
     evidence: bool,
 ) -> None:
     """Export events (same filters as `detente events`) as GDELT, PLOVER, CSV, Parquet or JSONL."""
@@ -487,6 +489,7 @@ def export_command(
         since=since,
         until=until,
         source=source,
+        limit=limit,
         evidence=evidence,
     )
     if fmt == "parquet" and output is None:
@@ -515,7 +518,7 @@ def export_command(
 def import_command(path: Path, db: str) -> None:
     """Read PLOVER JSON (as `detente export --format plover` writes, JSON Lines or an
     array) into a store; its articles must not be in it yet."""
-    from detente.exports import import_plover
+    from detente.exports import import_plover, plover_articles, read_plover
     from detente.store import open_store
 
     if str(path) == "-":
@@ -527,8 +530,10 @@ def import_command(path: Path, db: str) -> None:
             raise AnalysisError(f"no such file: {path}") from None
         except (OSError, UnicodeDecodeError) as err:
             raise AnalysisError(f"cannot read {path} as UTF-8 text: {err}") from None
+    records = read_plover(text, source=name)
+    plover_articles(records)  # every record readable before the store is opened
     with open_store(db) as store:
-        summary = import_plover(store, text, source=name)
+        summary = import_plover(store, records, source=name)
     click.echo(
         f"import: {summary.records} records, {summary.articles} articles, "
         f"{summary.mentions} mentions -> {db} ({summary.events} events)",

@@ -468,7 +468,7 @@ def _check_record(record: Any, where: str) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise AnalysisError(f"{where} is not a JSON object: expected one PLOVER record")
     missing = [k for k in ("event_type", "doc_id") if not record.get(k)]
-    if not (record.get("actor") or record.get("actor_text") or record.get("actor_code")):
+    if _actor(record, "actor") is None:
         missing.append("actor")
     if missing:
         raise AnalysisError(
@@ -478,8 +478,11 @@ def _check_record(record: Any, where: str) -> dict[str, Any]:
 
 
 def _actor(record: Mapping[str, Any], role: str) -> Actor | None:
-    text = record.get(f"{role}_text") or record.get(role) or record.get(f"{role}_code")
-    if not text:
+    """The actor or recipient of a record; its words may be "" (an implicit actor)."""
+    text = record.get(f"{role}_text")
+    if text is None:
+        text = record.get(role) or record.get(f"{role}_code")
+    if text is None:
         return None
     sector = record.get(f"{role}_sector")
     return Actor(
@@ -619,14 +622,17 @@ def plover_articles(records: Sequence[Mapping[str, Any]]) -> list[ArticleResult]
 
 
 def import_plover(
-    store: EventStore, text: str, *, source: str = "<input>", batch_size: int = 256
+    store: EventStore,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    source: str = "<input>",
+    batch_size: int = 256,
 ) -> ImportSummary:
-    """Write PLOVER records (JSON Lines or an array) into `store`.
+    """Write PLOVER records (from `read_plover`) into `store`.
 
     Articles already in the store are refused (importing would replace their coded
     events): import into a new store. The articles are stored without text.
     """
-    records = read_plover(text, source=source)
     results = plover_articles(records)
     present = sorted(set(store.article_states()) & {r.doc_id for r in results})
     if present:
