@@ -33,7 +33,9 @@ _NEUTER = frozenset({"it", "its"})
 PATRON_WORDS = frozenset({"back", "backed", "support", "supported", "sponsor", "sponsored",
                            "fund", "funded", "arm", "armed", "train", "trained", "ally", "allied",
                            "align", "aligned", "link", "linked", "affiliate", "affiliated",
-                           "inspire", "inspired", "raise", "raised"})  # fmt: skip
+                           "inspire", "inspired", "raise", "raised", "supply", "supplied",
+                           "make", "made", "build", "built", "equip", "equipped", "finance",
+                           "financed", "provide", "provided"})  # fmt: skip
 # People who serve someone: "an adviser to X" belongs to X's side.
 _AIDE_HEADS = frozenset({"adviser", "advisor", "aide", "spokesman", "spokeswoman", "spokesperson",
                          "secretary", "deputy", "assistant", "counsellor", "counselor"})  # fmt: skip

@@ -365,7 +365,7 @@ class Coder:
         ):
             # "100 civilians were killed in Daraa": victims named without a country are
             # people of the place, else of the war the article is about
-            country = (location.country if location else None) or dominant
+            country = _home_country(location, doc, mentions, None, recipient.sector) or dominant
             if country is not None:
                 recipient = Actor(recipient.text, recipient.name, country, recipient.sector,
                                   kb.cameo_code(country, recipient.sector))

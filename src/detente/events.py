@@ -157,6 +157,11 @@ class EventExtractor:
         )
         if not modal and not need:
             return None
+        if verb.lemma_.lower() in _STATIVE_VERBS:
+            return None  # "Trump should know that ...": a rebuke, not a demand to act
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if any(c.lower_ in _FIRST_PERSON for c in subjects):
+            return None  # "we must learn from this case": the speaker's own resolve
         if any(c.dep_ == "neg" for c in verb.children) and not modal:
             return None
         if any(c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
@@ -263,9 +268,19 @@ class EventExtractor:
         if not pairs:
             for a in actors:
                 others = [r for r in recipients if not _same(a.actor, r.actor)]
+                if a.actor.country and any(
+                    r.actor.country and r.actor.country != a.actor.country for r in others
+                ):
+                    # "withdraw US troops from Syria": the actor's own forces are what it
+                    # moves; the other state is whom it acts on
+                    others = [r for r in others if r.actor.country != a.actor.country]
                 pairs.extend((a, r) for r in others)
                 if not others:
                     pairs.append((a, None))
+        if rule is _OBLIGATION_RULE and not recipients and any(
+            h.dep_ == "nsubj" and h.pos_ != "PRON" and not h.ent_type_ for h in recipient_heads
+        ):
+            return  # "the case should drive home the need ...": no one is asked to act
         if rule is _OBLIGATION_RULE:
             # "Germany must ..., the German minister said" is no demand on another
             pairs = [(a, r) for a, r in pairs if r is None or r.actor.country != a.actor.country]
@@ -295,6 +310,10 @@ class EventExtractor:
     ) -> tuple[Token, list[Token], list[Token], float] | None:
         if verb.dep_ == "amod" or verb.tag_ in ("JJ",):
             return None
+        if verb.tag_ == "VBN" and any(
+            c.dep_ == "nsubj" and any(k.dep_ == "case" for k in c.children) for c in verb.children
+        ):
+            return None  # "the UN's proposed ceasefire" misread as "the UN proposed"
         head = verb.head
         if verb.dep_ in ("xcomp", "ccomp", "advcl") and _has_to(verb):
             # "agreed to meet", "urged X to stop": the outer verb reads this one
@@ -636,6 +655,8 @@ def _factuality(trigger: Token, clause: Token) -> str:
             low = c.lower_
             if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and low in _NEGATIONS):
                 negated = True
+            if c.dep_ == "advmod" and any(g.dep_ == "neg" for g in c.children):
+                negated = True  # "are no longer repatriated", "not yet signed"
             if c.dep_ == "mark" and low in _CONDITIONAL_MARKS:
                 return "unreal"
             if c.dep_ == "advcl" and any(
@@ -834,6 +855,12 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
             best[key] = c
     return list(best.values())
 
+
+# Verbs of knowing and being: "X should know/be/understand" asks no one to act.
+_STATIVE_VERBS = frozenset({"know", "be", "understand", "realise", "realize", "remember",
+                            "recognise", "recognize", "see", "feel", "think", "believe",
+                            "learn", "expect", "seem", "appear", "remain"})  # fmt: skip
+_FIRST_PERSON = frozenset({"we", "i", "us"})
 
 _OBLIGATION_RULE = TriggerRule(
     lemma="must", pos="V", event="REQUEST", mode=None, cameo="100", when="", weight=0.6

@@ -16,6 +16,8 @@ whose `when` conditions all hold wins. Conditions (`;`-separated):
     subj=a|b      its subject (or passive subject) has the lemma a or b ("aid arrived",
                   "hostilities stopped", "hundreds of police were called")
     xcomp         it governs an infinitive clause ("urged X to ...")
+    directive     it has a hearer and a to-infinitive or a must/should clause ("told the
+                  troops to withdraw", "told X that the truce must hold")
     xcomp=a|b     ... whose verb has the lemma a or b ("vowed to retaliate")
     mod=a|b       (nouns) a modifier has the lemma a or b ("hunger strike", "military operation")
     ccompnofuture (verbs of saying) its clause reports no future or modal act
@@ -93,6 +95,9 @@ def _required_words(when: str) -> set[str] | None:
     return needed
 
 
+_DIRECTIVE_MODALS = frozenset({"must", "should"})
+
+
 def _options(value: str) -> frozenset[str]:
     return frozenset(v.strip().lower() for v in value.split("|") if v.strip())
 
@@ -166,6 +171,14 @@ def _condition(key: str, value: str) -> Condition:
         return lambda t, _: not _children(t, "dobj", "nsubjpass", "attr", "dative", "ccomp")
     if key == "objactor":
         return lambda t, is_actor: any(is_actor(o) for o in _children(t, "dobj", "nsubjpass"))
+    if key == "directive":
+        # "told the troops to withdraw", "told Erdogan that the ceasefire must be applied":
+        # a hearer and what they are to do; not "officials told AFP that ..."
+        return lambda t, _: bool(_children(t, "dobj", "dative")) and any(
+            any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            or any(a.dep_ == "aux" and a.lower_ in _DIRECTIVE_MODALS for a in c.subtree)
+            for c in _children(t, "xcomp", "ccomp")
+        )
     if key == "xcomp":
         if not opts:
             return lambda t, _: bool(_children(t, "xcomp", "ccomp"))
