@@ -141,3 +141,7 @@ from detente.cli_analysis import COMMANDS as _ANALYSIS  # noqa: E402  (dyad, act
 
 for _command in _ANALYSIS:
     main.add_command(_command)
+
+from detente.cli_web import serve  # noqa: E402  (the dashboard and REST API; imports click only)
+
+main.add_command(serve)
