@@ -127,7 +127,10 @@ def np_tokens(head: Token, *, follow_of: bool = True) -> list[Token]:
             if keep and child.dep_ != "cc":
                 out.append(child)
                 stack.append(child)
-    return sorted(out, key=lambda t: t.i)
+    words = [t.i for t in out if t.dep_ != "punct"]
+    # commas around a clause the phrase skips ("forces, backed by ..., have") stay outside
+    return sorted((t for t in out if t.dep_ != "punct" or min(words) < t.i < max(words)),
+                  key=lambda t: t.i)
 
 
 class ActorResolver:
