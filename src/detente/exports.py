@@ -453,7 +453,8 @@ def read_plover(text: str, *, source: str = "<input>") -> list[dict[str, Any]]:
             raise AnalysisError(f"{source} is not valid JSON: {err}") from None
         return [_check_record(r, f"{source} item {i + 1}") for i, r in enumerate(records)]
     out = []
-    for number, line in enumerate(text.splitlines(), 1):
+    # only "\n" ends a record: JSON text may hold U+2028, U+0085 ... unescaped
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
