@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test setup setup-test clean
+.PHONY: demo test setup setup-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,13 @@ setup-test: $(BIN)/python
 demo: setup
 	$(BIN)/detente code examples/*.txt --date 2020-01-21 --format table
 
-test: setup-test
+# Debian's chromium for tests/test_web_browser.py (installed as root when missing; the
+# test skips without it elsewhere). Never `playwright install`: it downloads browsers.
+browser:
+	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test: setup-test browser
 	$(BIN)/python -m pytest -q
 
 clean:
