@@ -361,6 +361,7 @@ class Coder:
             recipient is not None
             and recipient.country is None
             and recipient.code is None
+            and recipient.name is None  # not a person the text names ("March" misread)
             and cand.event in _TARGETS_WHERE
         ):
             # "100 civilians were killed in Daraa": victims named without a country are

@@ -149,6 +149,8 @@ class EventExtractor:
             return None
         if verb.head.lemma_.lower() not in _SAY_VERBS:
             return None
+        if any(c.dep_ == "mark" for c in verb.head.children):
+            return None  # "That X has announced ... must be taken with salt": no one speaks
         modal = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in _OBLIGATION]
         need = verb.head.lemma_.lower() == "demand" or (
             # "the international community needs to ...", "Iran has to ..."
@@ -285,6 +287,10 @@ class EventExtractor:
             # "Germany must ..., the German minister said" is no demand on another
             pairs = [(a, r) for a, r in pairs if r is None or r.actor.country != a.actor.country]
         for actor, recipient in pairs:
+            if event == "CONSULT" and not _public(actor.actor) and (
+                recipient is None or not _public(recipient.actor)
+            ):
+                continue  # "she met Campbell", "she arrived in Rojava": private lives
             conf = rule.weight + weight_shift
             conf += 0.1 if actor.actor.country else -0.15 if actor.actor.sector else -0.2
             conf += 0.05 if recipient and recipient.actor.country else 0.0
@@ -347,6 +353,10 @@ class EventExtractor:
                 recipients.append(child)
             elif child.dep_ == "agent":
                 subjects.extend(c for c in child.children if c.dep_ == "pobj")
+        if passive and not subjects and rule.event == "MOBILIZE" and any(
+            c.dep_ == "auxpass" and c.lower_ in ("is", "are", "am") for c in verb.children
+        ):
+            return None  # "2,000 US forces are stationed in the area": a state, not a move
         if passive and not subjects and verb.lemma_.lower() in _STATIVE_PASSIVES:
             # "Vietnam is committed to ...", "Israel is opposed to ...": the subject acts
             subjects = [r for r in recipients if r.dep_ == "nsubjpass"]
@@ -364,7 +374,14 @@ class EventExtractor:
         for prep in (c for c in verb.children if c.dep_ == "prep"):
             if prep.lower_ in preps:
                 recipients.extend(c for c in prep.children if c.dep_ == "pobj")
-        if not recipients:
+        if (
+            verb.dep_ == "relcl" and not passive and not recipients
+            and head.pos_ in ("NOUN", "PROPN") and head not in subjects
+            and not any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP")
+                        for c in verb.children)
+        ):
+            recipients.append(head)  # "the Kurds it had backed": the noun is the object
+        if not recipients and rule.event not in _PURPOSE_TYPES:
             recipients.extend(_complement_recipients(verb))
         if verb.dep_ == "acl" and verb.tag_ == "VBN":
             recipients.append(head)
@@ -509,6 +526,11 @@ class EventExtractor:
     ) -> list[ResolvedActor]:
         """An actor inside the object phrase: "praised Pakistan's response", "supported talks between the Afghan government and ..."."""
         skip = {t.i for h in actor_heads for t in h.subtree}
+        for clause in trigger.subtree:
+            if clause != trigger and clause.dep_ == "agent" and clause.head.dep_ in (
+                "acl", "relcl", "advcl"
+            ):
+                skip.update(t.i for t in clause.subtree)  # "the area, backed by Iranian allies"
         for child in trigger.children:
             if child.dep_ not in ("dobj", "prep", "dative", "attr"):
                 continue
@@ -535,6 +557,12 @@ _LIGHT_FORMS = frozenset(form for verb in _LIGHT_VERBS for form in inflections(v
 def _is_light(verb: Token) -> bool:
     """A light verb ("held talks", "staged protests"), by lemma or by form (lemmas can err)."""
     return verb.lemma_.lower() in _LIGHT_VERBS or verb.lower_ in _LIGHT_FORMS
+
+
+def _public(actor: Actor) -> bool:
+    """Does the actor stand for a state, an organisation or a group (a country, a sector
+    or a code), rather than a private person the knowledge base does not know?"""
+    return bool(actor.country or actor.sector or actor.code)
 
 
 def _nominal_agents(trigger: Token) -> list[Token]:
@@ -570,6 +598,10 @@ def _each_other(trigger: Token) -> bool:
             if "other" in words and "each" in words or "another" in words and "one" in words:
                 return True
     return False
+
+
+# Acts whose infinitive says what for, not to whom: "backed the Kurds to oust Isis".
+_PURPOSE_TYPES = frozenset({"SUPPORT", "COOPERATE", "AID", "ASSAULT", "MOBILIZE", "COERCE"})
 
 
 def _complement_recipients(verb: Token) -> list[Token]:
@@ -638,6 +670,8 @@ def _factuality(trigger: Token, clause: Token) -> str:
     tok = chain[-1]
     # climb through infinitive and conjunct links that share the clause's reality
     for _ in range(4):
+        if tok.dep_ == "conj" and any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+            break  # "do not consider ..., and have supported ...": its own tense, its own truth
         if tok.dep_ in ("xcomp", "conj", "aux", "acomp") and tok.head != tok:
             tok = tok.head
             chain.append(tok)
@@ -803,6 +837,8 @@ def promise_reading(
     if found is None:
         return None
     tok, promised = found
+    if promised is not None and promised.event == "REJECT" and rule.lemma != "agree":
+        return "REJECT", "120", None  # "vowed to veto the resolution": a refusal announced
     if promised is not None and promised.event in _CONFLICT_TYPES - {"REJECT"}:
         return "THREATEN", "138" if promised.event == "ASSAULT" else "130", None
     if promised is not None and promised.event == "RETREAT" and tok.pos_ != "NOUN":

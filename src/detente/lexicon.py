@@ -7,6 +7,7 @@ whose `when` conditions all hold wins. Conditions (`;`-separated):
     prep=a|b      the trigger governs a preposition a or b ("call for", "call on")
     prt=a|b       the trigger has the particle a or b ("pull out", "step down")
     obj=a|b       its direct object (or passive subject) has the lemma a or b
+    notobj=a|b    its object (or the noun its relative clause describes) is neither a nor b
     pobj=a|b      the object of one of its prepositions has the lemma a or b
     objactor      its direct object is an actor (a state, person, organisation...)
     noobj         it has no object at all ("the two leaders met")
@@ -140,6 +141,11 @@ def _condition(key: str, value: str) -> Condition:
         return lambda t, _: any(c.lower_ in opts for c in _children(t, "prt", "advmod"))
     if key == "obj":
         return lambda t, _: any(o.lemma_.lower() in opts or o.lower_ in opts for o in _objects(t))
+    if key == "notobj":
+        # "occupied the town", not "occupied a position for a decade"
+        return lambda t, _: not any(
+            o.lemma_.lower() in opts or o.lower_ in opts for o in _objects(t)
+        ) and not (t.dep_ == "relcl" and t.head.lemma_.lower() in opts)
     if key == "pobj":
         return lambda t, _: any(
             o.lemma_.lower() in opts or o.lower_ in opts
