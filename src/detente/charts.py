@@ -118,9 +118,16 @@ def dyad_chart(series: DyadSeries) -> altair.TopLevelMixin:
     ]
     line = (
         alt.Chart(alt.Data(values=goldstein), height=160, width=_WIDTH)
-        .mark_line(point=True, color="#3f3f3f")
+        .mark_line(point=alt.OverlayMarkDef(color="#3f3f3f"), color="#3f3f3f")
         .encode(
-            x=alt.X("start:T", timeUnit=unit, title=None, axis=alt.Axis(labelAngle=0)),
+            # the point in the middle of its period, above the period's bar
+            x=alt.X(
+                "start:T",
+                timeUnit=unit,
+                title=None,
+                bandPosition=0.5,
+                axis=alt.Axis(labelAngle=0),
+            ),
             y=alt.Y(
                 "mean:Q",
                 title="mean Goldstein",
