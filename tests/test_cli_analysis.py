@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -81,8 +82,6 @@ def test_bad_input_gives_one_clear_message(db: Path, args: list[str], message: s
     code, out, err = run(*args, "--db", str(db))
     assert code in (1, 2)
     assert "Traceback" not in err + out
-    import re
-
     assert re.search(message, err), err
 
 
