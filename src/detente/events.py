@@ -47,7 +47,8 @@ _ASPECT_HEADS = frozenset({"begin", "start", "continue", "resume", "try", "attem
 _BLOCKING_HEADS = frozenset({"fail", "refuse", "decline", "avoid", "prevent", "stop", "deny",
                              "reject", "oppose", "struggle", "hesitate", "threaten", "warn",
                              "urge", "ask", "call", "demand", "agree", "promise", "pledge",
-                             "vow", "offer", "propose", "invite", "order", "press"})  # fmt: skip
+                             "vow", "offer", "propose", "invite", "order", "press", "fear",
+                             "worry"})  # fmt: skip
 _LIGHT_VERBS = frozenset({"hold", "conduct", "launch", "carry", "stage", "impose", "pay", "make",
                           "begin", "start", "resume", "continue", "open", "announce", "mount",
                           "reach", "strike", "conclude", "sign", "have", "step", "escalate",
@@ -66,7 +67,12 @@ _RECIPIENT_PREPS = ("with", "to", "against", "on", "upon", "at", "into", "toward
 _RECIPROCAL = frozenset({"meet", "talk", "negotiate", "agree", "cooperate", "co-operate",
                          "collaborate", "clash", "fight", "sign", "discuss", "consult", "confer",
                          "battle", "talks", "meeting", "fighting", "negotiation",
-                         "agreement", "deal", "summit", "assist", "partner"})  # fmt: skip
+                         "agreement", "deal", "summit", "assist", "partner", "call"})  # fmt: skip
+# Nouns a trigger may modify and still be an event: "a bombing campaign by the regime".
+_EVENT_HEADS = frozenset({"campaign", "operation", "mission", "offensive", "raid", "spree",
+                          "wave", "blitz", "onslaught"})  # fmt: skip
+# Verbs whose object is what is talked about, not whom: "discussed Syria with Erdogan".
+_TOPIC_VERBS = frozenset({"discuss", "debate"})
 _BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT"})
 # Nominal acts that, with their agent named, report something that happened.
 _REPORTED_NOUN_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST", "CONSULT"})
@@ -226,7 +232,11 @@ class EventExtractor:
                 )
             return found
 
-        actors = [a for a in resolve(actor_heads) if _usable(a.actor) or a.is_person]
+        actors = [
+            a for a in resolve(actor_heads)
+            if (_usable(a.actor) or a.is_person)
+            and not (a.head.dep_ == "nsubj" and a.head.lemma_.lower() in _THING_SUBJECTS)
+        ]
         if event in ("CONSULT", "AGREE") and rule.mode == "visit":
             # a family travelling to London is not a diplomatic visit
             actors = [a for a in actors if a.actor.sector not in _PRIVATE_SECTORS]
@@ -368,7 +378,11 @@ class EventExtractor:
             return None
         if not passive:
             # "sent troops", "provided aid": when the rule names the object, it is the thing
-            objs = ("dative",) if "obj=" in rule.when else ("dobj", "dative")
+            objs = (
+                ("dative",)
+                if "obj=" in rule.when or verb.lemma_.lower() in _TOPIC_VERBS
+                else ("dobj", "dative")
+            )
             recipients.extend(c for c in verb.children if c.dep_ in objs)
         preps = _RECIPIENT_PREPS + (("from", "out") if rule.mode == "withdraw" else ())
         for prep in (c for c in verb.children if c.dep_ == "prep"):
@@ -396,6 +410,12 @@ class EventExtractor:
             return None
         if self._inside_other_event(noun):
             return None
+        if (
+            noun.dep_ == "compound"
+            and noun.head.lemma_.lower() not in _EVENT_HEADS
+            and self._lexicon.rule_for(noun.head, lambda _t: True) is None
+        ):
+            return None  # "beheading videos", "attack helicopters": a kind of thing
         head = noun.head
         actors: list[Token] = [c for c in kids if c.dep_ == "poss"]
         for prep in (c for c in kids if c.dep_ == "prep"):
@@ -405,7 +425,9 @@ class EventExtractor:
             c for c in kids if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE", "ORG")
         )
         recipients: list[Token] = []
-        for prep in (c for c in kids if c.dep_ == "prep"):
+        carriers = [c for c in kids if c.dep_ == "acl" and c.tag_ == "VBN"]
+        for prep in (c for k in (noun, *carriers) for c in k.children if c.dep_ == "prep"):
+            # "sanctions on Russia", "sanctions imposed on Russia"
             if prep.lower_ in ("to", "on", "against", "with", "at", "upon", "into"):
                 recipients.extend(c for c in prep.children if c.dep_ == "pobj")
         between = [
@@ -534,6 +556,8 @@ class EventExtractor:
         for child in trigger.children:
             if child.dep_ not in ("dobj", "prep", "dative", "attr"):
                 continue
+            if child.dep_ == "dobj" and trigger.lemma_.lower() in _TOPIC_VERBS:
+                continue  # "discussed Syria": the topic
             if child.dep_ == "prep" and child.lower_ not in _RECIPIENT_PREPS:
                 continue
             for tok in child.subtree:
@@ -557,6 +581,12 @@ _LIGHT_FORMS = frozenset(form for verb in _LIGHT_VERBS for form in inflections(v
 def _is_light(verb: Token) -> bool:
     """A light verb ("held talks", "staged protests"), by lemma or by form (lemmas can err)."""
     return verb.lemma_.lower() in _LIGHT_VERBS or verb.lower_ in _LIGHT_FORMS
+
+
+# Things that cannot act, though a country adjective names whose they are: "a British
+# proposal ..., agreed in June" (a misparse) is not Britain agreeing.
+_THING_SUBJECTS = frozenset({"proposal", "plan", "deal", "agreement", "decision", "move",
+                             "law", "bill", "policy", "idea", "offer", "initiative"})  # fmt: skip
 
 
 def _public(actor: Actor) -> bool:

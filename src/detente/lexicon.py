@@ -6,6 +6,7 @@ whose `when` conditions all hold wins. Conditions (`;`-separated):
 
     prep=a|b      the trigger governs a preposition a or b ("call for", "call on")
     prt=a|b       the trigger has the particle a or b ("pull out", "step down")
+    noprt=a|b     it has neither particle ("struck", not "struck off the register")
     obj=a|b       its direct object (or passive subject) has the lemma a or b
     notobj=a|b    its object (or the noun its relative clause describes) is neither a nor b
     pobj=a|b      the object of one of its prepositions has the lemma a or b
@@ -139,6 +140,8 @@ def _condition(key: str, value: str) -> Condition:
         return prep
     if key == "prt":
         return lambda t, _: any(c.lower_ in opts for c in _children(t, "prt", "advmod"))
+    if key == "noprt":
+        return lambda t, _: not any(c.lower_ in opts for c in _children(t, "prt"))
     if key == "obj":
         return lambda t, _: any(o.lemma_.lower() in opts or o.lower_ in opts for o in _objects(t))
     if key == "notobj":
