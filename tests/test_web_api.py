@@ -267,10 +267,17 @@ def test_post_codes_and_stores_an_article_that_then_shows_everywhere(db: Path) -
         }
         (event,) = c.get("/api/events", params={"dyad": "USA,UKR"}).json()["events"]
         assert event["event"] == "AID" and event["doc_id"] == "posted-1"
+        assert c.get("/api/events", params={"dyad": "USA,UKR"}).headers["x-detente-cache"] == "hit"
         assert c.get("/api/articles/posted-1").json()["published"] == "2020-03-03"
         assert "posted-1" in c.get("/dyads/USA/UKR").text
         again = c.post("/api/articles", json=POSTED, headers=auth)
         assert again.status_code == 200 and again.json()["status"] == "unchanged"
+        changed = c.post(
+            "/api/articles", json={**POSTED, "text": "USA attacked UKR."}, headers=auth
+        )
+        assert changed.status_code == 201  # same id, new text: replaces the stored article
+        (event,) = c.get("/api/events", params={"dyad": "USA,UKR"}).json()["events"]
+        assert event["event"] == "ASSAULT" and event["date"] == "2020-03-03"
         # no id: one is made from the text; a coder failure is stored as failed and is 422
         failed = c.post("/api/articles", json={"text": "RAISE-ERROR please"}, headers=auth)
         assert failed.status_code == 422 and failed.json()["status"] == "failed"
@@ -315,10 +322,21 @@ def test_request_bodies_over_the_limit_are_413(db: Path) -> None:
 def test_an_article_ingested_after_the_server_started_appears(db: Path) -> None:
     with client_for(db) as c:
         assert c.get("/api/events", params={"actor": "SYR"}).json()["total"] == 0
+        cached = c.get("/api/events", params={"actor": "SYR"})
+        assert cached.headers["x-detente-cache"] == "hit"  # served again while unchanged
         ingest_articles(db, [{"id": "late", "text": "SYR called TUR on 2020-02-20."}], "late")
-        answer = c.get("/api/events", params={"actor": "SYR"}).json()
+        fresh = c.get("/api/events", params={"actor": "SYR"})
+        assert "x-detente-cache" not in fresh.headers  # the store changed: made anew
+        answer = fresh.json()
         assert answer["total"] == 1 and answer["events"][0]["doc_id"] == "late"
         assert "SYR" in c.get("/events", params={"actor": "SYR"}).text
+
+
+def test_without_cache_every_answer_is_made_anew(db: Path) -> None:
+    with client_for(db, cache_bytes=0) as c:
+        for _ in range(2):
+            answer = c.get("/api/events")
+            assert answer.status_code == 200 and "x-detente-cache" not in answer.headers
 
 
 def test_store_held_by_another_writer_is_503_with_retry_after(db: Path) -> None:

@@ -23,8 +23,15 @@ TOKEN_ENV = "DETENTE_TOKEN"
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
+@click.option(
+    "--cache-mb",
+    type=click.IntRange(min=0),
+    default=32,
+    show_default=True,
+    help="Memory for answers kept until the store changes (0: no cache).",
+)
 @friendly_errors
-def serve(db: str, host: str, port: int) -> None:
+def serve(db: str, host: str, port: int, cache_mb: int) -> None:
     """Serve the dashboard (/) and the REST API (/api, described at /docs) over the store.
 
     Read-only unless the environment variable DETENTE_TOKEN is set: then POST
@@ -48,7 +55,8 @@ def serve(db: str, host: str, port: int) -> None:
     else:
         with open_store(db, read_only=True):
             pass  # fails now, with its message, if this is no store (or a busy one)
-    app = create_app(db, WebSettings(token=token, warm_up_coder=True))
+    settings = WebSettings(token=token, warm_up_coder=True, cache_bytes=cache_mb << 20)
+    app = create_app(db, settings)
     mode = "accepting articles (POST /api/articles)" if token else "read-only"
     click.echo(f"detente: serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

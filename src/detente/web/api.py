@@ -13,7 +13,7 @@ import hmac
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from detente.store import StoredArticle
@@ -128,19 +128,31 @@ def _next(request: Request, total: int | None, limit: int, offset: int, more: bo
     return page_link(request.url.path, params)
 
 
-@router.get("/summary", summary="What the store holds")
-def summary(context: Context) -> dict[str, Any]:
+class Summary(BaseModel):
+    articles_ok: int
+    articles_failed: int
+    events: int
+    mentions: int
+    schema_version: int
+    dedup: str = Field(description="The rule that makes mentions one event (docs/STORE.md).")
+    writable: bool = Field(description="Whether this server accepts POST /api/articles.")
+
+
+@router.get("/summary", response_model=Summary, summary="What the store holds")
+def summary(context: Context) -> Response:
     with context.access.reading() as store:
         found = store.summary()
-    return {
-        "articles_ok": found.articles_ok,
-        "articles_failed": found.articles_failed,
-        "events": found.events,
-        "mentions": found.mentions,
-        "schema_version": found.schema_version,
-        "dedup": found.dedup,
-        "writable": context.settings.writable,
-    }
+    return JSONResponse(
+        {
+            "articles_ok": found.articles_ok,
+            "articles_failed": found.articles_failed,
+            "events": found.events,
+            "mentions": found.mentions,
+            "schema_version": found.schema_version,
+            "dedup": found.dedup,
+            "writable": context.settings.writable,
+        }
+    )
 
 
 @router.get("/events", response_model=EventPage, summary="Events, filtered and paged")
@@ -159,7 +171,7 @@ def events(
     evidence: Evidence = False,
     limit: LimitParam = None,
     offset: OffsetParam = 0,
-) -> dict[str, Any]:
+) -> Response:
     pair: tuple[str, str] | None = None
     if dyad:
         parts = [p.strip() for p in dyad.split(",")]
@@ -173,13 +185,15 @@ def events(
     with context.access.reading() as store:
         total = store.count_events(query)
         found = store.events(query) if offset < total else []
-    return {
-        "total": total,
-        "limit": size,
-        "offset": offset,
-        "next": _next(request, total, size, offset, False),
-        "events": [item.to_dict() for item in found],
-    }
+    return JSONResponse(
+        {
+            "total": total,
+            "limit": size,
+            "offset": offset,
+            "next": _next(request, total, size, offset, False),
+            "events": [item.to_dict() for item in found],
+        }
+    )
 
 
 @router.get(
@@ -198,7 +212,7 @@ def dyad(
     evidence: Evidence = False,
     limit: LimitParam = None,
     offset: OffsetParam = 0,
-) -> dict[str, Any]:
+) -> Response:
     """The series counts every event between the two (dates filter it; `type` filters the
     event list only). Actor codes are those of `EventQuery`."""
     from detente.dyads import dyad_series, normalise_code
@@ -214,18 +228,20 @@ def dyad(
         )
         total = store.count_events(query)
         found = store.events(query) if offset < total else []
-    return {
-        "first": a,
-        "second": b,
-        "directed": directed,
-        "freq": freq,
-        "series": [p.to_dict() for p in series.periods],
-        "total": total,
-        "limit": size,
-        "offset": offset,
-        "next": _next(request, total, size, offset, False),
-        "events": [item.to_dict() for item in found],
-    }
+    return JSONResponse(
+        {
+            "first": a,
+            "second": b,
+            "directed": directed,
+            "freq": freq,
+            "series": [p.to_dict() for p in series.periods],
+            "total": total,
+            "limit": size,
+            "offset": offset,
+            "next": _next(request, total, size, offset, False),
+            "events": [item.to_dict() for item in found],
+        }
+    )
 
 
 @router.get("/alerts", response_model=AlertPage, summary="Escalation and de-escalation alerts")
@@ -241,7 +257,7 @@ def alerts(
     evidence: Annotated[int, Query(ge=0, le=50, description="Events shown per alert.")] = 5,
     limit: LimitParam = None,
     offset: OffsetParam = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Dyads whose last `window` weeks break with the `baseline` weeks before (see
     `detente.alerts`), most significant first."""
     from detente.alerts import alert_frame, find_alerts
@@ -263,14 +279,16 @@ def alerts(
             else []
         )
     shown = found[offset : offset + size]
-    return {
-        "as_of": frame.as_of.isoformat() if frame is not None else None,
-        "total": len(found),
-        "limit": size,
-        "offset": offset,
-        "next": _next(request, len(found), size, offset, False),
-        "alerts": [a.to_dict() for a in shown],
-    }
+    return JSONResponse(
+        {
+            "as_of": frame.as_of.isoformat() if frame is not None else None,
+            "total": len(found),
+            "limit": size,
+            "offset": offset,
+            "next": _next(request, len(found), size, offset, False),
+            "alerts": [a.to_dict() for a in shown],
+        }
+    )
 
 
 @router.get("/actors", response_model=ActorPage, summary="Actors by activity")
@@ -281,7 +299,7 @@ def actors(
     until: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
     limit: LimitParam = None,
     offset: OffsetParam = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Actor keys (country, else actor code) by the events they take part in, most first."""
     from detente.rankings import top_actors
 
@@ -295,13 +313,15 @@ def actors(
             names=context.names,
         )
     shown = found[offset : offset + size]
-    return {
-        "total": None,
-        "limit": size,
-        "offset": offset,
-        "next": _next(request, None, size, offset, len(found) > offset + size),
-        "actors": [a.to_dict() for a in shown],
-    }
+    return JSONResponse(
+        {
+            "total": None,
+            "limit": size,
+            "offset": offset,
+            "next": _next(request, None, size, offset, len(found) > offset + size),
+            "actors": [a.to_dict() for a in shown],
+        }
+    )
 
 
 def article_record(article: StoredArticle) -> dict[str, Any]:
@@ -326,12 +346,12 @@ def article_record(article: StoredArticle) -> dict[str, Any]:
 def article(
     context: Context,
     doc_id: Annotated[str, Path(max_length=MAX_TEXT)],
-) -> dict[str, Any]:
+) -> Response:
     with context.access.reading() as store:
         found = store.article(doc_id)
     if found is None:
         raise HTTPException(404, f"no article {doc_id!r} in the store")
-    return article_record(found)
+    return JSONResponse(article_record(found))
 
 
 def _authorise(context: WebContext, authorization: str | None) -> None:
@@ -379,6 +399,7 @@ def post_article(
         coder=context.settings.coder,
         lock=context.coding_lock,
     )
+    context.cache.clear()
     payload = Stored(
         doc_id=found.doc_id,
         status=found.status,

@@ -2,7 +2,8 @@
 
 - routes: `pages` (HTML), `api` (JSON under /api), `/docs` (the OpenAPI description as a
   page; the machine-readable one is /openapi.json), static files, and the chart library.
-- middleware: a request-body size limit (413), and security headers on every answer: a
+- middleware: answers cached until the store changes (cache.py), a request-body size
+  limit (413), and security headers on every answer: a
   Content-Security-Policy that allows scripts, styles and images from this app only (no
   inline script can run, whatever an article contains), nosniff, no framing.
 - errors: every error answers with its status code and a JSON body `{"error", "status"}`
@@ -30,6 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from detente import __version__
 from detente.errors import DetenteError, StoreError, StoreInUseError
 from detente.web.access import StoreAccess
+from detente.web.cache import AnswerCache, CacheAnswers
 from detente.web.context import WebContext, render
 from detente.web.settings import WebSettings
 
@@ -227,6 +229,7 @@ def create_app(db: str | Path, settings: WebSettings | None = None) -> FastAPI:
         settings=settings,
         access=StoreAccess(db, write_wait=settings.write_wait),
         names=actor_names(),
+        cache=AnswerCache(str(db), settings.cache_bytes),
     )
 
     @asynccontextmanager
@@ -258,6 +261,7 @@ def create_app(db: str | Path, settings: WebSettings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(packages=[("detente.web", "static")]), name="static")
+    app.add_middleware(CacheAnswers, cache=context.cache)  # type: ignore[arg-type]
     app.add_middleware(BodyLimit, max_body=settings.max_body)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     return app

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from detente.ontology import PLOVER_TYPES
 from detente.web.access import StoreAccess
+from detente.web.cache import AnswerCache
 from detente.web.settings import WebSettings
 
 
@@ -40,6 +41,7 @@ class WebContext:
     settings: WebSettings
     access: StoreAccess
     names: Mapping[str, str]  # actor codes to names (built-in knowledge base)
+    cache: AnswerCache
     chart_script: ChartScript = field(default_factory=ChartScript)
     coding_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from detente.parallel import CoderFactory
 
 DEFAULT_MAX_BODY = 1 << 20  # bytes of a request body (1 MiB)
+DEFAULT_CACHE_BYTES = 32 << 20  # bytes of cached answers (see cache.py)
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class WebSettings:
     write_wait: float = 10.0  # seconds a write waits for in-flight reads of this server
     coder: CoderFactory | None = None
     warm_up_coder: bool = False  # build the coder in the background at start-up
+    cache_bytes: int = DEFAULT_CACHE_BYTES  # answers kept until the store changes (0: none)
 
     @property
     def writable(self) -> bool:
