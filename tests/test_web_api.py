@@ -439,6 +439,8 @@ def test_pages_render_with_shareable_filter_links(client: TestClient) -> None:
     assert overview.status_code == 200
     assert 'href="/dyads/IND/PAK"' in overview.text  # most active dyad
     assert 'href="/events?actor=PAK"' in overview.text  # the events behind the chart
+    week = 'href="/events?actor=PAK&amp;since=2020-02-17&amp;until=2020-02-23"'
+    assert week in overview.text  # and behind each week of it
     assert "escalation" in overview.text
     events = client.get("/events", params={"type": "ASSAULT", "since": "2020-02-10"})
     assert events.text.count('<tr class="q4"') == 5

@@ -23,16 +23,25 @@ from detente.web.filters import (
     MAX_TEXT,
     EventFilters,
     OffsetParam,
+    dyad_filters,
     event_filters,
     page_link,
     parse_day,
 )
 from detente.web.submit import posted_article, store_article
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    responses={
+        503: {"description": "Store busy (another process writes; see Retry-After) or absent"},
+        500: {"description": "Unexpected error (logged by the server)"},
+    },
+)
 
 Context = Annotated[WebContext, Depends(web_context)]
 Filters = Annotated[EventFilters, Depends(event_filters)]
+DyadFilters = Annotated[EventFilters, Depends(dyad_filters)]
 Code = Annotated[str, Path(max_length=MAX_CODE, description="Actor code: PAK, PAKGOV, UNO.")]
 Evidence = Annotated[
     bool, Query(description="Also list every mention (article and sentence) of each event.")
@@ -206,7 +215,7 @@ def dyad(
     context: Context,
     first: Code,
     second: Code,
-    filters: Filters,
+    filters: DyadFilters,
     freq: Annotated[str, Query(pattern=FREQ_PATTERN, description="day, week or month")] = "week",
     directed: Annotated[bool, Query(description="Only first acting on second.")] = False,
     evidence: Evidence = False,

@@ -152,3 +152,13 @@ def page_link(path: str, params: dict[str, str | int | None]) -> str:
     """`path` with the non-empty `params` as its query string."""
     pairs = {k: v for k, v in params.items() if v not in (None, "")}
     return path + ("?" + urlencode(pairs) if pairs else "")
+
+
+def dyad_filters(
+    event_type: TypeParam = None,
+    since: SinceParam = None,
+    until: UntilParam = None,
+    source: SourceParam = None,
+) -> EventFilters:
+    """FastAPI dependency: the filters of a dyad's events (its actors are in the path)."""
+    return event_filters(event_type=event_type, since=since, until=until, source=source)

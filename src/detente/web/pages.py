@@ -21,23 +21,25 @@ from detente.web.filters import (
     MAX_TEXT,
     EventFilters,
     OffsetParam,
+    dyad_filters,
     event_filters,
     page_link,
 )
 from detente.web.highlight import article_segments, trigger_is_ambiguous
 from detente.web.views import (
-    PeriodRow,
     actor_key,
     dyad_path,
     event_row,
     event_rows,
     pager,
+    period_rows,
 )
 
 router = APIRouter(include_in_schema=False)
 
 Context = Annotated[WebContext, Depends(web_context)]
 Filters = Annotated[EventFilters, Depends(event_filters)]
+DyadFilters = Annotated[EventFilters, Depends(dyad_filters)]
 Freq = Annotated[str, Query(pattern="^(day|week|month)$")]
 TOP = 12  # dyads and alerts on the overview
 MAX_TEXT_LOOKUPS = 10  # articles read per page to place triggers that occur twice
@@ -128,6 +130,9 @@ def overview(request: Request, context: Context, filters: Filters, freq: Freq = 
             "summary": summary,
             "series": series,
             "chart": _chart(overview_chart(series)) if series.periods else None,
+            "periods": period_rows(
+                series.periods, freq, "/events", filters.without("since", "until").params()
+            ),
             "dyads": [
                 (d, page_link(dyad_path(d.first, d.second), {**params, "actor": None}))
                 for d in dyads
@@ -165,13 +170,13 @@ def dyad(
     context: Context,
     first: Annotated[str, Path(max_length=MAX_CODE)],
     second: Annotated[str, Path(max_length=MAX_CODE)],
-    filters: Filters,
+    filters: DyadFilters,
     freq: Freq = "week",
     directed: bool = False,
     offset: OffsetParam = 0,
 ) -> Response:
     from detente.charts import dyad_chart
-    from detente.dyads import dyad_series, normalise_code, period_end
+    from detente.dyads import dyad_series, normalise_code
 
     a, b = normalise_code(first), normalise_code(second)
     filters = filters.without("actor", "recipient")
@@ -189,26 +194,7 @@ def dyad(
     if directed:
         params["directed"] = "true"
     path = dyad_path(a, b)
-    periods = [
-        PeriodRow(
-            start=p.start,
-            end=period_end(p.start, freq),
-            events=p.events,
-            cooperation=p.verbal_cooperation + p.material_cooperation,
-            conflict=p.verbal_conflict + p.material_conflict,
-            goldstein_mean=p.goldstein_mean,
-            link=page_link(
-                path,
-                {
-                    **params,
-                    "since": p.start.isoformat(),
-                    "until": period_end(p.start, freq).isoformat(),
-                },
-            ),
-        )
-        for p in reversed(series.periods)
-        if p.events
-    ]
+    periods = period_rows(series.periods, freq, path, params)
     return render(
         request,
         "dyad.html",

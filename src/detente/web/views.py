@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import quote
 
+from detente.dyads import PeriodStats
 from detente.records import Actor, Event, QuadClass
 from detente.store import StoredArticle, StoredEvent
 from detente.web.filters import page_link
@@ -169,3 +170,30 @@ class PeriodRow:
     conflict: int
     goldstein_mean: float | None
     link: str
+
+
+def period_rows(
+    periods: Sequence[PeriodStats], freq: str, path: str, params: Mapping[str, str]
+) -> list[PeriodRow]:
+    """The periods with events, latest first, each linking to `path` for its days."""
+    from detente.dyads import period_end
+
+    rows = []
+    for p in reversed(periods):
+        if not p.events:
+            continue
+        end = period_end(p.start, freq)
+        rows.append(
+            PeriodRow(
+                start=p.start,
+                end=end,
+                events=p.events,
+                cooperation=p.verbal_cooperation + p.material_cooperation,
+                conflict=p.verbal_conflict + p.material_conflict,
+                goldstein_mean=p.goldstein_mean,
+                link=page_link(
+                    path, {**params, "since": p.start.isoformat(), "until": end.isoformat()}
+                ),
+            )
+        )
+    return rows
