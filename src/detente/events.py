@@ -871,8 +871,6 @@ def promise_reading(
         return "REJECT", "120", None  # "vowed to veto the resolution": a refusal announced
     if promised is not None and promised.event in _CONFLICT_TYPES - {"REJECT"}:
         return "THREATEN", "138" if promised.event == "ASSAULT" else "130", None
-    if promised is not None and promised.event == "RETREAT" and tok.pos_ != "NOUN":
-        return "RETREAT", promised.cameo, promised.mode  # "agreed to disarm", "to end the war"
     if tok.pos_ != "NOUN" and (
         tok.lemma_.lower() in _CONCESSION_VERBS
         or (promised is not None and promised.event == "CONCEDE")
@@ -894,7 +892,8 @@ def _reported(verb: Token) -> bool:
 
 
 def _intention(rule: TriggerRule) -> tuple[str | None, str, str | None]:
-    """What an announced future act is in PLOVER: AGREE for cooperation, THREATEN for conflict."""
+    """What an announced future act is in PLOVER: AGREE for cooperation (the PLOVER
+    gold codes "said they will release the hostages" as AGREE), THREATEN for conflict."""
     quad = quad_class(rule.event)
     if rule.event in ("AGREE", "THREATEN"):
         return rule.event, rule.cameo, rule.mode
