@@ -370,6 +370,40 @@ def test_store_held_by_another_writer_is_503_with_retry_after(db: Path) -> None:
         assert c.get("/api/events").status_code == 200  # free again, no restart
 
 
+# --------------------------------------------------------------------------- detente serve
+
+
+def test_serve_command_reads_the_token_and_needs_a_store(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from detente.cli import main
+
+    started: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    missing = tmp_path / "none.duckdb"
+    refused = CliRunner().invoke(main, ["serve", "--db", str(missing)], env={"DETENTE_TOKEN": ""})
+    assert refused.exit_code == 1 and "no event store at" in refused.output
+    assert not missing.exists() and not started
+
+    served = CliRunner().invoke(
+        main, ["serve", "--db", str(db), "--port", "8123"], env={"DETENTE_TOKEN": ""}
+    )
+    assert served.exit_code == 0, served.output
+    assert (started["host"], started["port"]) == ("127.0.0.1", 8123)
+    settings = started["app"].state.context.settings  # type: ignore[attr-defined]
+    assert settings.token is None and not settings.writable and "read-only" in served.output
+
+    fresh = CliRunner().invoke(
+        main, ["serve", "--db", str(missing), "--cache-mb", "0"], env={"DETENTE_TOKEN": TOKEN}
+    )
+    assert fresh.exit_code == 0 and missing.exists()  # an empty store, for POSTed articles
+    settings = started["app"].state.context.settings  # type: ignore[attr-defined]
+    assert settings.token == TOKEN and settings.cache_bytes == 0
+
+
 # --------------------------------------------------------------------------- errors, docs
 
 

@@ -57,6 +57,6 @@ def serve(db: str, host: str, port: int, cache_mb: int) -> None:
             pass  # fails now, with its message, if this is no store (or a busy one)
     settings = WebSettings(token=token, warm_up_coder=True, cache_bytes=cache_mb << 20)
     app = create_app(db, settings)
-    mode = "accepting articles (POST /api/articles)" if token else "read-only"
+    mode = "accepting articles at POST /api/articles" if token else "read-only"
     click.echo(f"detente: serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
