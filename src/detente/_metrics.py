@@ -60,6 +60,8 @@ IGO_CODES: frozenset[str] = frozenset(
         "IGO", "UNO", "ARL", "ASN", "OAS", "OAU", "AFU", "OPC", "WTO", "IMF", "WBK",
         "ICC", "ICJ", "SCO", "GCC", "CIS", "WHO", "EEC", "EUR", "OIC", "COE", "CSTO",
         "WFP", "ADB", "AMU", "APEC", "BIS", "ECOWAS", "SADC", "SAARC", "UNHCR",
+        # international NGOs: the PLOVER gold codes Amnesty and the Red Cross as IGO
+        "AMN", "HRW", "MSF", "IRC",
     }
 )  # fmt: skip
 
