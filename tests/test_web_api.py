@@ -524,3 +524,35 @@ def test_the_trigger_of_the_second_event_is_its_own_word_not_the_first() -> None
     assert pieces == "PAK called RUS on 2020-01-10 and [RUS] [called] [PAK] on 2020-01-11."
     pieces = "".join(f"[{s.text}]" if s.mark else s.text for s in sentence_segments(first, text))
     assert pieces == "[PAK] [called] [RUS] on 2020-01-10 and RUS called PAK on 2020-01-11."
+
+
+def test_headline_triggers_are_marked_in_the_title_and_overlaps_keep_the_trigger() -> None:
+    from dataclasses import replace
+
+    from fake_coder import make_event
+
+    from detente.records import Trigger
+    from detente.web.highlight import article_segments
+
+    title = "Pakistan calls Russia"
+    text = "PAK called RUS on 2020-01-10."
+    headline = replace(
+        make_event("d", "PAK", "RUS", sentence_index=-1, sentence=title),
+        trigger=Trigger("calls", 9, 14),
+    )
+    body = replace(make_event("d", "PAK", "RUS", sentence=text), trigger=Trigger("called", 4, 10))
+    # an actor whose words overlap the trigger loses: the trigger is what the event is
+    odd = replace(body, actor=replace(body.actor, text="PAK called"))
+    heading, segments = article_segments(text, title, [headline, body, odd])
+    assert [(s.text, s.mark.kind if s.mark else None) for s in heading] == [
+        ("Pakistan ", None),
+        ("calls", "trigger"),
+        (" Russia", None),
+    ]
+    assert heading[1].mark is not None and heading[1].mark.anchor == "m-0"
+    marked = [(s.text, s.mark.kind, s.mark.anchor) for s in segments if s.mark]
+    assert marked == [
+        ("PAK", "actor", None),
+        ("called", "trigger", "m-1"),
+        ("RUS", "recipient", None),
+    ]

@@ -228,7 +228,7 @@ def dyad(
 
     a, b = normalise_code(first), normalise_code(second)
     size = _limit(context, limit)
-    query = filters.without("actor", "recipient").query(
+    query = filters.query(
         limit=size, offset=offset, evidence=evidence, dyad=(a, b), directed=directed
     )
     with context.access.reading() as store:

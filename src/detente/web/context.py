@@ -16,6 +16,8 @@ from detente.web.access import StoreAccess
 from detente.web.cache import AnswerCache
 from detente.web.settings import WebSettings
 
+_GLOBALS = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
+
 
 @dataclass
 class ChartScript:
@@ -30,7 +32,7 @@ class ChartScript:
             if self._body is None:
                 import vl_convert
 
-                self._body = vl_convert.javascript_bundle().encode("utf-8")
+                self._body = vl_convert.javascript_bundle(_GLOBALS).encode("utf-8")
             return self._body
 
 

@@ -8,6 +8,7 @@ are parsed here rather than by FastAPI (a bad one answers 422 with what to write
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Annotated
 from urllib.parse import urlencode
@@ -148,7 +149,7 @@ def event_filters(
     return filters
 
 
-def page_link(path: str, params: dict[str, str | int | None]) -> str:
+def page_link(path: str, params: Mapping[str, str | int | None]) -> str:
     """`path` with the non-empty `params` as its query string."""
     pairs = {k: v for k, v in params.items() if v not in (None, "")}
     return path + ("?" + urlencode(pairs) if pairs else "")

@@ -105,10 +105,11 @@ def trigger_offset(sentence: str, event: Event, start: int | None) -> int | None
         rel = trigger.start - start
         if sentence[rel : rel + len(trigger.text)] == trigger.text:
             return rel
-    found = _occurrences(sentence, trigger.text) or [
-        i for i in (sentence.find(trigger.text),) if i >= 0 and trigger.text
-    ]
-    return found[0] if found else None
+    found = _occurrences(sentence, trigger.text)  # as a word; else anywhere
+    if found:
+        return found[0]
+    at = sentence.find(trigger.text) if trigger.text else -1
+    return at if at >= 0 else None
 
 
 def trigger_is_ambiguous(event: Event) -> bool:
@@ -165,9 +166,9 @@ def article_segments(
         if start is None:
             continue
         trigger = event.trigger
-        at: int | None = trigger.start
+        place: int | None = trigger.start
         if text[trigger.start : trigger.end] != trigger.text:
             rel = trigger_offset(event.sentence, event, start)
-            at = start + rel if rel is not None else None
-        text_marks.extend(event_marks(event, text, start, at, anchor=anchor))
+            place = start + rel if rel is not None else None
+        text_marks.extend(event_marks(event, text, start, place, anchor=anchor))
     return segments(title or "", title_marks), segments(text, text_marks)

@@ -7,7 +7,6 @@ charts) and hand plain records to the Jinja2 templates, which escape every value
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Annotated, Any
 
@@ -27,7 +26,6 @@ from detente.web.filters import (
 )
 from detente.web.highlight import article_segments, trigger_is_ambiguous
 from detente.web.views import (
-    actor_key,
     dyad_path,
     event_row,
     event_rows,
@@ -179,7 +177,6 @@ def dyad(
     from detente.dyads import dyad_series, normalise_code
 
     a, b = normalise_code(first), normalise_code(second)
-    filters = filters.without("actor", "recipient")
     size = context.settings.page_size
     query = filters.query(limit=size, offset=offset, dyad=(a, b), directed=directed)
     with context.access.reading() as store:
@@ -267,8 +264,6 @@ def article(
             "title_segments": title,
             "text_segments": body,
             "rows": rows,
-            "keys": sorted({k for e in found.mentions for k in (actor_key(e.actor),) if k}),
             "api_link": "/api" + request.url.path,
-            "today": dt.date.today(),
         },
     )

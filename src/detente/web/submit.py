@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from detente.ingest import content_hash
 from detente.parallel import CoderFactory, CoderSpec, code_one, worker_coder
 from detente.records import Article
-from detente.store import ArticleResult, BatchStats
+from detente.store import ArticleResult, BatchStats, Status
 from detente.web.access import StoreAccess
 
 
@@ -61,7 +61,7 @@ def store_article(
     factory = coder or CoderSpec()
     with lock:
         coded = code_one(factory, article)
-    status = "failed" if coded.error is not None else "ok"
+    status: Status = "failed" if coded.error is not None else "ok"
     result = ArticleResult(
         doc_id=article.doc_id,
         status=status,
