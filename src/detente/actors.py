@@ -172,6 +172,15 @@ class ActorResolver:
         self, head: Token, *, mentions: dict[int, Mention], on: dt.date | None, discourse: Discourse
     ) -> list[ResolvedActor]:
         low = head.lower_
+        if (
+            head.lower_ == "who" and head.head.dep_ == "relcl" and head.head.head != head
+            and head.i > 0 and head.doc[head.i - 1].text == ","
+        ):
+            # "Trump, who used an address to castigate Russia": who is the person described
+            # (a restrictive "a rapper who arrived in Germany" only describes someone)
+            return self._resolve_one(
+                head.head.head, mentions=mentions, on=on, discourse=discourse
+            )
         if head.pos_ == "PRON" or low in _PERSONAL or low in _PLURAL or low in _NEUTER:
             speaker = _speaker_of(head)
             if speaker is not None:

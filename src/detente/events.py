@@ -43,7 +43,8 @@ _INTENT_HEADS = frozenset({"plan", "intend", "want", "hope", "aim", "expect", "p
                            "decide", "seek", "wish", "mean", "look", "set", "schedule", "ready",
                            "willing", "due", "poise", "go", "consider", "mull", "weigh"})  # fmt: skip
 _ASPECT_HEADS = frozenset({"begin", "start", "continue", "resume", "try", "attempt", "manage",
-                           "keep", "go on", "proceed", "move", "rush", "help", "join"})  # fmt: skip
+                           "keep", "go on", "proceed", "move", "rush", "help", "join",
+                           "use"})  # fmt: skip
 _BLOCKING_HEADS = frozenset({"fail", "refuse", "decline", "avoid", "prevent", "stop", "deny",
                              "reject", "oppose", "struggle", "hesitate", "threaten", "warn",
                              "urge", "ask", "call", "demand", "agree", "promise", "pledge",
@@ -816,6 +817,15 @@ def _reproach(verb: Token) -> TriggerRule | None:
     if any(c.dep_ == "neg" for c in verb.children):
         return None
     near = [c for c in verb.children] + [g for c in verb.children for g in c.children]
+    # "is part of a triangle of evil": the predicate noun and its "of" phrases
+    for attr in (c for c in verb.children if c.dep_ in ("attr", "acomp", "oprd")):
+        frontier = [attr]
+        for _ in range(3):
+            frontier = [o for t in frontier for p in t.children
+                        if p.dep_ == "prep" and p.lower_ == "of"
+                        for o in p.children if o.dep_ == "pobj"]
+            near.extend(frontier)
+            near.extend(a for t in frontier for a in t.children if a.dep_ in ("amod", "compound"))
     if any(t.lemma_.lower() in _REPROACH_WORDS or t.lower_ in _REPROACH_WORDS for t in near):
         return _REPROACH_RULE  # the verdict itself ("was a disgrace"), not a word deep inside
     return None
@@ -944,6 +954,7 @@ _REPROACH_WORDS = frozenset({
     "scandalous", "failing", "failings", "failure", "malicious", "devastating", "lies",
     "propaganda", "aggression", "violation", "violations", "atrocity", "atrocities",
     "barbaric", "inhumane", "cynical", "dangerous", "unjustified", "baseless", "absurd",
+    "evil", "murderous", "brutal", "corrupt", "thugs", "butcher", "murderer", "murderers",
 })
 
 CUE_WORDS: frozenset[str] = _REPROACH_WORDS | _OBLIGATION | {"needs", "need", "has", "have"}

@@ -190,7 +190,11 @@ def _condition(key: str, value: str) -> Condition:
         )
     if key == "xcomp":
         if not opts:
-            return lambda t, _: bool(_children(t, "xcomp", "ccomp"))
+            # "pressing Turkey to extradite him" is often parsed with an advcl
+            return lambda t, _: bool(_children(t, "xcomp", "ccomp")) or any(
+                any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                for c in _children(t, "advcl")
+            )
         return lambda t, _: any(c.lemma_.lower() in opts for c in _children(t, "xcomp"))
     if key == "mod":
         # any modifier before the noun, nested ones too ("joint infrastructure project")
