@@ -69,6 +69,10 @@ _RECIPROCAL = frozenset({"meet", "talk", "negotiate", "agree", "cooperate", "co-
                          "collaborate", "clash", "fight", "sign", "discuss", "consult", "confer",
                          "battle", "talks", "meeting", "fighting", "negotiation",
                          "agreement", "deal", "summit", "assist", "partner", "call"})  # fmt: skip
+# Nouns that report an event that happened: "accounts of a call", "the imposition of tariffs".
+_REPORT_NOUNS = frozenset({"account", "report", "imposition", "news", "detail", "footage",
+                           "aftermath", "wake", "launch", "start", "beginning", "resumption",
+                           "round", "outcome", "result", "transcript", "readout"})  # fmt: skip
 # Nouns a trigger may modify and still be an event: "a bombing campaign by the regime".
 _EVENT_HEADS = frozenset({"campaign", "operation", "mission", "offensive", "raid", "spree",
                           "wave", "blitz", "onslaught"})  # fmt: skip
@@ -246,7 +250,7 @@ class EventExtractor:
             and not actor_heads
             and rule.pos == "V"
             and event in _UNKNOWN_AGENT_TYPES
-            and _is_passive(trigger)
+            and (_is_passive(trigger) or (trigger.dep_ == "acl" and trigger.tag_ == "VBN"))
             and trigger.dep_ not in ("advcl", "pcomp")
         ):
             # "were killed in airstrikes by forces loyal to Assad": the agent of the attack
@@ -364,6 +368,8 @@ class EventExtractor:
                 recipients.append(child)
             elif child.dep_ == "agent":
                 subjects.extend(c for c in child.children if c.dep_ == "pobj")
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and not subjects:
+            passive = True  # "the fifth British citizen killed ...": the noun suffered it
         if passive and not subjects and rule.event == "MOBILIZE" and any(
             c.dep_ == "auxpass" and c.lower_ in ("is", "are", "am") for c in verb.children
         ):
@@ -489,6 +495,15 @@ class EventExtractor:
             and actors
         ):
             clause = head.head  # "under a multi-pronged assault by ...", "with Turkey's incursion into ..."
+        elif (
+            noun.dep_ == "pobj"
+            and head.lower_ == "of"
+            and head.head.lemma_.lower() in _REPORT_NOUNS
+            and (actors or between)
+        ):
+            # "accounts of a phone call between Trump and Erdogan", "the imposition of US
+            # tariffs": the report is of an event that took place
+            clause = head.head.head if head.head.head.pos_ in ("VERB", "AUX") else head.head
         else:
             return None
         actors = actors or between[:1]
@@ -534,6 +549,8 @@ class EventExtractor:
                 return False
             if tok.dep_ in ("nsubj", "nsubjpass"):
                 return False
+            if tok.lemma_.lower() in _REPORT_NOUNS:
+                return False  # "released accounts of a phone call": the call is reported
             tok = tok.head
             if tok.pos_ in ("VERB", "AUX"):
                 return not _is_light(tok) and self._lexicon.rule_for(tok, lambda _t: True) is not None

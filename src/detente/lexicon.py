@@ -139,7 +139,11 @@ def _condition(key: str, value: str) -> Condition:
 
         return prep
     if key == "prt":
-        return lambda t, _: any(c.lower_ in opts for c in _children(t, "prt", "advmod"))
+        # "pushed the militants out of Idlib": "out of" is parsed as a preposition
+        return lambda t, _: any(c.lower_ in opts for c in _children(t, "prt", "advmod")) or any(
+            c.lower_ in opts and any(g.dep_ == "prep" and g.lower_ == "of" for g in c.children)
+            for c in _children(t, "prep")
+        )
     if key == "noprt":
         return lambda t, _: not any(c.lower_ in opts for c in _children(t, "prt"))
     if key == "obj":
