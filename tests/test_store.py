@@ -313,6 +313,117 @@ def test_second_process_gets_store_in_use(db: Path) -> None:
     assert issubclass(StoreInUseError, StoreError)
 
 
+def _varied_store(db: Path) -> None:
+    """Events with ties, undated ones, ranges and two mentions of one event."""
+    with open_store(db) as store:
+        store.write_batch(
+            [
+                ok(
+                    "a",
+                    make_event("a", "PAK", "RUS", date="2020-01-10"),
+                    make_event("a", "USA", None, date=None, sentence_index=1, start=9),
+                    make_event("a", "IRN", "USA", event="ACCUSE", cameo="112", sentence_index=2),
+                    source="Arab News",
+                ),
+                ok("b", make_event("b", "PAK", "RUS", date="2020-01-10", confidence=0.95)),
+                ok(
+                    "c",
+                    make_event("c", "RUS", "PAK", date="2020-03"),
+                    make_event("c", "CHN", "RUS", date=None, sentence_index=1, start=5),
+                    make_event("c", "RUS", "UKR", event="ACCUSE", cameo="112", date="2020-01-10"),
+                    source=None,
+                ),
+            ]
+        )
+
+
+def test_snapshot_answers_as_the_file_and_lets_go_of_it(db: Path) -> None:
+    _varied_store(db)
+    queries = [
+        EventQuery(),
+        EventQuery(limit=2),
+        EventQuery(limit=2, offset=2),
+        EventQuery(limit=3, offset=5),
+        EventQuery(offset=1),
+        EventQuery(limit=10, evidence=True),
+        EventQuery(actor="RUS", limit=5),
+        EventQuery(dyad=("PAK", "RUS"), limit=1),
+        EventQuery(since=dt.date(2020, 1, 10), until=dt.date(2020, 1, 31)),
+        EventQuery(source="arab news", limit=2),
+        EventQuery(doc_id="c"),
+        EventQuery(event_type="11", limit=50),
+    ]
+    with open_store(db, read_only=True) as file:
+        expected = [(file.events(q), file.count_events(q)) for q in queries]
+        article, summary = file.article("a"), file.summary()
+        aggregates = (
+            file.period_counts(EventQuery(), "month"),
+            file.actor_counts(EventQuery()),
+            file.dyad_counts(EventQuery()),
+            file.event_type_counts(EventQuery()),
+            file.article_headers(["a", "c", "x"]),
+            file.article_states(),
+        )
+    assert len(expected[0][0]) == 6 and expected[0][0][-1].event.date is None  # undated last
+    assert [len(found) for found, _ in expected[1:4]] == [2, 2, 1]
+
+    with open_store(db, snapshot=True) as snapshot:
+        # the file is free: another process can open it for writing
+        code = f"from detente.store import open_store; open_store({str(db)!r}).close()"
+        proc = subprocess.run(
+            [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60
+        )
+        assert proc.returncode == 0, proc.stderr
+        handle = snapshot.cursor()
+        assert [(handle.events(q), handle.count_events(q)) for q in queries] == expected
+        handle.close()  # the snapshot stays open
+        assert snapshot.article("a") == article and snapshot.summary() == summary
+        assert snapshot.article("missing") is None
+        assert (
+            snapshot.period_counts(EventQuery(), "month"),
+            snapshot.actor_counts(EventQuery()),
+            snapshot.dyad_counts(EventQuery()),
+            snapshot.event_type_counts(EventQuery()),
+            snapshot.article_headers(["a", "c", "x"]),
+            snapshot.article_states(),
+        ) == aggregates
+        with pytest.raises(StoreError, match="read snapshot"):
+            snapshot.write_batch([ok("d", make_event("d", "TUR", "SYR"))])
+        with open_store(db) as store:  # written meanwhile: the snapshot does not change
+            store.write_batch([ok("d", make_event("d", "TUR", "SYR"))])
+        assert snapshot.count_events(EventQuery()) == 6
+    with open_store(db, snapshot=True) as later:
+        assert later.count_events(EventQuery(actor="TUR")) == 1
+
+
+def test_snapshot_of_a_store_another_process_writes_is_store_in_use(db: Path) -> None:
+    _varied_store(db)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, duckdb; c = duckdb.connect(sys.argv[1]); "
+                "print('ready', flush=True); sys.stdin.read()"
+            ),
+            str(db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreInUseError, match="in use by another detente process"):
+            open_store(db, snapshot=True)
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    with pytest.raises(StoreError, match="no event store"):
+        open_store(db.with_name("missing.duckdb"), snapshot=True)
+
+
 _docs = st.sampled_from(["a", "b", "c"])
 _countries = st.sampled_from(["PAK", "RUS", "USA"])
 _dates = st.sampled_from(["2020-01-10", "2020-01-11", None])
