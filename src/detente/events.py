@@ -44,7 +44,8 @@ _INTENT_HEADS = frozenset({"plan", "intend", "want", "hope", "aim", "expect", "p
                            "willing", "due", "poise", "go", "consider", "mull", "weigh"})  # fmt: skip
 _ASPECT_HEADS = frozenset({"begin", "start", "continue", "resume", "try", "attempt", "manage",
                            "keep", "go on", "proceed", "move", "rush", "help", "join",
-                           "use"})  # fmt: skip
+                           "use", "gather", "assemble", "converge", "march",
+                           "rally"})  # fmt: skip
 _BLOCKING_HEADS = frozenset({"fail", "refuse", "decline", "avoid", "prevent", "stop", "deny",
                              "reject", "oppose", "struggle", "hesitate", "threaten", "warn",
                              "urge", "ask", "call", "demand", "agree", "promise", "pledge",
