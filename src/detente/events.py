@@ -70,6 +70,9 @@ _RECIPROCAL = frozenset({"meet", "talk", "negotiate", "agree", "cooperate", "co-
                          "collaborate", "clash", "fight", "sign", "discuss", "consult", "confer",
                          "battle", "talks", "meeting", "fighting", "negotiation",
                          "agreement", "deal", "summit", "assist", "partner", "call"})  # fmt: skip
+# Verbs whose object does what their infinitive says: "left the adviser to hold talks".
+_OBJECT_CONTROL = frozenset({"leave", "force", "compel", "oblige", "prompt",
+                             "send"})  # fmt: skip
 # Nouns that report an event that happened: "accounts of a call", "the imposition of tariffs".
 _REPORT_NOUNS = frozenset({"account", "report", "imposition", "news", "detail", "footage",
                            "aftermath", "wake", "launch", "start", "beginning", "resumption",
@@ -371,6 +374,13 @@ class EventExtractor:
                 subjects.extend(c for c in child.children if c.dep_ == "pobj")
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and not subjects:
             passive = True  # "the fifth British citizen killed ...": the noun suffered it
+        if (
+            not subjects and not passive and verb.tag_ == "VBN"
+            and any(c.dep_ == "auxpass" for c in verb.children)
+        ):
+            # "captives gave statements before being beheaded": the one it was done to
+            passive = True
+            recipients.extend(_inherited_subjects(verb))
         if passive and not subjects and rule.event == "MOBILIZE" and any(
             c.dep_ == "auxpass" and c.lower_ in ("is", "are", "am") for c in verb.children
         ):
@@ -701,6 +711,13 @@ def _inherited_subjects(verb: Token) -> list[Token]:
             parent = tok.head
             if parent.dep_ == "prep":
                 parent = parent.head
+            if tok.dep_ in ("xcomp", "advcl") and _has_to(tok) and (
+                parent.lemma_.lower() in _OBJECT_CONTROL
+            ):
+                # "leaving the US adviser to hold talks": the one left holds them
+                objects = [c for c in parent.children if c.dep_ == "dobj"]
+                if objects:
+                    return objects
             deps = ("nsubj", "csubj", "nsubjpass") if tok.dep_ == "xcomp" else ("nsubj", "csubj")
             subj = [c for c in parent.children if c.dep_ in deps]
             if subj:
