@@ -375,7 +375,7 @@ class Coder:
             # the place of the event ("Prosper Avril resigned to allow Haiti's elections")
             where = location if actor.sector is not None else None
             country = _home_country(where, doc, mentions, recipient, actor.sector)
-            if country is None and actor.sector is not None:
+            if country is None and actor.sector not in (None, Sector.IGO, Sector.NGO):
                 country = dominant  # "the rebels" of an article about Syria are Syrian
             if country is not None:
                 code = actor.code or kb.cameo_code(country, actor.sector)

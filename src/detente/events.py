@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Token
 from detente.actor_matcher import Mention
 from detente.actors import SAY_VERBS as _SAY_VERBS
 from detente.actors import ActorResolver, Discourse, ResolvedActor, np_tokens
+from detente.knowledge import EntryKind
 from detente.lexicon import TriggerLexicon, TriggerRule, inflections
 from detente.ontology import Ontology, quad_class
 from detente.records import Actor, QuadClass, Sector
@@ -73,6 +74,9 @@ _RECIPROCAL = frozenset({"meet", "talk", "negotiate", "agree", "cooperate", "co-
 # Verbs whose object does what their infinitive says: "left the adviser to hold talks".
 _OBJECT_CONTROL = frozenset({"leave", "force", "compel", "oblige", "prompt",
                              "send"})  # fmt: skip
+# Acts that move one's own forces: their troops are not the recipient.
+_MOVING_VERBS = frozenset({"withdraw", "pull", "deploy", "redeploy", "send", "station",
+                           "move", "withdrawal", "deployment", "pullout"})  # fmt: skip
 # Nouns that report an event that happened: "accounts of a call", "the imposition of tariffs".
 _REPORT_NOUNS = frozenset({"account", "report", "imposition", "news", "detail", "footage",
                            "aftermath", "wake", "launch", "start", "beginning", "resumption",
@@ -267,11 +271,29 @@ class EventExtractor:
         if not actors:
             return
         each_other = _each_other(trigger)
+        if rule.pos == "N":
+            # "the Paris terror attacks", "the Moscow talks": a capital before the noun
+            # says where, not who
+            actors = [a for a in actors if not (
+                a.head.dep_ == "compound" and a.head.head == trigger
+                and (m := mentions.get(a.head.i)) is not None and m.entry.kind is EntryKind.SEAT
+            )]
+            if not actors:
+                # "the Moscow talks between Russia and Turkey": the pair named after it
+                between = [o for p in trigger.children if p.dep_ == "prep" and p.lower_ == "between"
+                           for o in p.children if o.dep_ == "pobj"]
+                actors = [a for a in resolve(between[:1]) if _usable(a.actor)]
+            if not actors:
+                return
         recipients = [r for r in resolve(recipient_heads) if _usable(r.actor)]
         if any(r.actor.country for r in recipients):
             recipients = [r for r in recipients if r.actor.country]
         if not recipients and not each_other:
             recipients = self._recipient_inside(trigger, actor_heads, mentions, on, discourse)
+        if trigger.lemma_.lower() in _MOVING_VERBS:
+            # "withdraw the 2,000 US troops": the actor's own forces are what it moves
+            own = {a.actor.country for a in actors if a.actor.country}
+            recipients = [r for r in recipients if r.actor.country not in own]
         if (
             rule.pos == "V"
             and rule.lemma in ("speak", "talk")

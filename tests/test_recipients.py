@@ -1,0 +1,29 @@
+"""Whom an event is done to: the checks the golden file cannot make (what must be absent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def _pairs(coder, text: str) -> set[tuple[str, str | None, str | None]]:
+    events = coder.code(text, published=dt.date(2018, 12, 20), doc_id="t")
+    return {(e.event, e.actor.country, e.recipient.country if e.recipient else None) for e in events}
+
+
+def test_own_troops_are_not_the_recipient_of_a_withdrawal(coder) -> None:
+    pairs = _pairs(coder, "Donald Trump ordered the withdrawal of 2,000 US troops from Syria.")
+    assert not any(p[1] == "USA" and p[2] == "USA" for p in pairs), pairs
+    pairs = _pairs(coder, "Donald Trump plans to withdraw all US troops from Syria.")
+    assert ("AGREE", "USA", "SYR") in pairs and ("AGREE", "USA", "USA") not in pairs
+
+
+def test_a_capital_before_an_attack_noun_is_where_not_who(coder) -> None:
+    pairs = _pairs(coder, "Officials discussed the Paris terror attacks of 2015 on Monday.")
+    assert not any(p[0] == "ASSAULT" and p[1] == "FRA" for p in pairs), pairs
+
+
+def test_a_backing_clause_is_not_the_target_of_the_main_act(coder) -> None:
+    pairs = _pairs(
+        coder, "Syrian government forces continue to pound the area, backed by Iranian allies."
+    )
+    assert not any(p[0] == "ASSAULT" and p[2] == "IRN" for p in pairs), pairs
