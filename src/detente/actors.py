@@ -347,6 +347,16 @@ def _speaker_of(pronoun: Token) -> Token | None:
                 for child in parent.children:
                     if child.dep_ == "nsubj" and child.pos_ != "PRON":
                         return child
+                # "X was quoted as saying he ...", "X said ..., adding that he ...": the
+                # speaker is the subject of the clause the saying hangs from
+                governor = parent.head
+                if parent.dep_ == "pcomp" and governor.lower_ == "as":
+                    governor = governor.head
+                elif parent.dep_ not in ("conj", "advcl"):
+                    return None
+                for child in governor.children:
+                    if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON":
+                        return child
                 return None
             clause = parent
         else:
