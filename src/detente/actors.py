@@ -307,6 +307,8 @@ class ActorResolver:
                 head = tok
                 while head.dep_ in ("compound", "flat") and head.head != head:
                     head = head.head
+                if head.i >= m.end:
+                    continue  # "the Assad regime": the name only modifies another noun
                 if head.dep_ in ("nsubj", "nsubjpass"):
                     return self._person(m.entry, head.text, on)
         return None

@@ -152,6 +152,7 @@ class EventExtractor:
         for token in doc:
             rule = (
                 self._obligation(token)
+                or _reported_wrongdoing(token)
                 or self._lexicon.rule_for(token, is_actor)
                 or _reproach(token)
             )
@@ -164,14 +165,13 @@ class EventExtractor:
 
     def _obligation(self, verb: Token) -> TriggerRule | None:
         """ "X said Y must/should do Z": a demand of X on Y (REQUEST), read off the reported clause."""
-        if verb.pos_ not in ("VERB", "AUX") or verb.dep_ != "ccomp":
+        say = _say_of(verb)
+        if verb.pos_ not in ("VERB", "AUX") or say is None:
             return None
-        if verb.head.lemma_.lower() not in _SAY_VERBS:
-            return None
-        if any(c.dep_ == "mark" for c in verb.head.children):
+        if any(c.dep_ == "mark" for c in say.children):
             return None  # "That X has announced ... must be taken with salt": no one speaks
         modal = [c for c in verb.children if c.dep_ == "aux" and c.lower_ in _OBLIGATION]
-        need = verb.head.lemma_.lower() == "demand" or (
+        need = say.lemma_.lower() == "demand" or (
             # "the international community needs to ...", "Iran has to ..."
             verb.lemma_.lower() in ("need", "have")
             and any(c.dep_ == "xcomp" and _has_to(c) for c in verb.children)
@@ -682,7 +682,7 @@ def _each_other(trigger: Token) -> bool:
 
 
 # Acts whose infinitive says what for, not to whom: "backed the Kurds to oust Isis".
-_PURPOSE_TYPES = frozenset({"SUPPORT", "COOPERATE", "AID", "ASSAULT", "MOBILIZE", "COERCE"})
+_PURPOSE_TYPES = frozenset({"SUPPORT", "COOPERATE", "AID", "ASSAULT", "COERCE"})
 
 
 def _complement_recipients(verb: Token) -> list[Token]:
@@ -869,7 +869,7 @@ def _is_passive(verb: Token) -> bool:
 
 def _reproach(verb: Token) -> TriggerRule | None:
     """ "X said Y's conduct was shameful / a disgrace": reported reproach is an accusation."""
-    if verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in _SAY_VERBS:
+    if _say_of(verb) is None:
         return None
     if any(c.dep_ == "neg" for c in verb.children):
         return None
@@ -888,8 +888,39 @@ def _reproach(verb: Token) -> TriggerRule | None:
     return None
 
 
+def _reported_wrongdoing(verb: Token) -> TriggerRule | None:
+    """ "The Assad regime, he said, had defied the norms", "X said Y had betrayed ...":
+    wrongdoing told by another is that speaker's accusation (coded once, as ACCUSE)."""
+    if verb.lemma_.lower() not in _WRONGDOING_VERBS or _say_of(verb) is None:
+        return None
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None
+    speaker = next((c for c in _say_of(verb).children if c.dep_ == "nsubj"), None)  # type: ignore[union-attr]
+    doer = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if speaker is None or doer is None or doer.lower_ in ("i", "we"):
+        return None
+    return _REPROACH_RULE
+
+
+def _say_of(verb: Token) -> Token | None:
+    """The verb of saying that reports this clause: "X said (that) Y ...", or the
+    parenthetical "Y, X said, had ..."; None when no one is reported saying it."""
+    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _SAY_VERBS:
+        return verb.head
+    for child in verb.children:
+        if (
+            child.dep_ == "parataxis"
+            and child.lemma_.lower() in _SAY_VERBS
+            and any(c.dep_ == "nsubj" for c in child.children)
+        ):
+            return child
+    return None
+
+
 def _obligation_frame(verb: Token) -> tuple[Token, list[Token], list[Token], float] | None:
-    say = verb.head
+    say = _say_of(verb)
+    if say is None:
+        return None
     speakers = [c for c in say.children if c.dep_ == "nsubj"] or _inherited_subjects(say)
     # "told his Turkish counterpart that ... must": the hearer; else the one who must act
     addressees = [c for c in say.children if c.dep_ in ("dobj", "dative")] or [
@@ -1004,6 +1035,9 @@ _REPROACH_RULE = TriggerRule(
 _SAYING_RULES = (_OBLIGATION_RULE, _REPROACH_RULE)
 # Words that can make a sentence hold an event without a lexicon trigger (see _obligation, _reproach)
 # Words of reproach that make a reported statement an accusation.
+# Wrongdoing that, reported by someone else, is that speaker's accusation.
+_WRONGDOING_VERBS = frozenset({"defy", "violate", "breach", "flout", "betray", "lie",
+                               "cheat", "sabotage"})  # fmt: skip
 _REPROACH_WORDS = frozenset({
     "unacceptable", "shameful", "shamefully", "disgraceful", "disgrace", "outrageous",
     "irresponsible", "illegal", "unlawful", "criminal", "betrayal", "stain", "hypocrisy",
