@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from dataclasses import replace
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from detente.dedup import DedupRule, event_key
 from detente.errors import StoreError, StoreInUseError
-from detente.records import Article
+from detente.records import Article, Location
 from detente.store import (
     SCHEMA_VERSION,
     ArticleResult,
@@ -314,7 +315,13 @@ def test_second_process_gets_store_in_use(db: Path) -> None:
 
 
 def _varied_store(db: Path) -> None:
-    """Events with ties, undated ones, ranges and two mentions of one event."""
+    """Events with ties, undated ones, ranges, two mentions of one event, a place, whole
+    numbers as floats and a sentence with quotes, a line break and non-ASCII letters."""
+    placed = replace(
+        make_event("c", "TUR", "SYR", sentence_index=3, start=7, confidence=1.0),
+        location=Location("Kobanê", "SYR", 36.89, 38.35),
+        sentence='Erdoğan said "no"\nto \\ Damascus.',
+    )
     with open_store(db) as store:
         store.write_batch(
             [
@@ -331,6 +338,7 @@ def _varied_store(db: Path) -> None:
                     make_event("c", "RUS", "PAK", date="2020-03"),
                     make_event("c", "CHN", "RUS", date=None, sentence_index=1, start=5),
                     make_event("c", "RUS", "UKR", event="ACCUSE", cameo="112", date="2020-01-10"),
+                    placed,
                     source=None,
                 ),
             ]
@@ -364,8 +372,8 @@ def test_snapshot_answers_as_the_file_and_lets_go_of_it(db: Path) -> None:
             file.article_headers(["a", "c", "x"]),
             file.article_states(),
         )
-    assert len(expected[0][0]) == 6 and expected[0][0][-1].event.date is None  # undated last
-    assert [len(found) for found, _ in expected[1:4]] == [2, 2, 1]
+    assert len(expected[0][0]) == 7 and expected[0][0][-1].event.date is None  # undated last
+    assert [len(found) for found, _ in expected[1:4]] == [2, 2, 2]
 
     with open_store(db, snapshot=True) as snapshot:
         # the file is free: another process can open it for writing
@@ -376,6 +384,8 @@ def test_snapshot_answers_as_the_file_and_lets_go_of_it(db: Path) -> None:
         assert proc.returncode == 0, proc.stderr
         handle = snapshot.cursor()
         assert [(handle.events(q), handle.count_events(q)) for q in queries] == expected
+        as_json = [json.dumps([e.to_dict() for e in found]) for found, _ in expected]
+        assert [json.dumps([e.to_dict() for e in handle.events(q)]) for q in queries] == as_json
         handle.close()  # the snapshot stays open
         assert snapshot.article("a") == article and snapshot.summary() == summary
         assert snapshot.article("missing") is None
@@ -391,7 +401,7 @@ def test_snapshot_answers_as_the_file_and_lets_go_of_it(db: Path) -> None:
             snapshot.write_batch([ok("d", make_event("d", "TUR", "SYR"))])
         with open_store(db) as store:  # written meanwhile: the snapshot does not change
             store.write_batch([ok("d", make_event("d", "TUR", "SYR"))])
-        assert snapshot.count_events(EventQuery()) == 6
+        assert snapshot.count_events(EventQuery()) == 7
     with open_store(db, snapshot=True) as later:
         assert later.count_events(EventQuery(actor="TUR")) == 1
 
