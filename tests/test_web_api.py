@@ -370,6 +370,42 @@ def test_store_held_by_another_writer_is_503_with_retry_after(db: Path) -> None:
         assert c.get("/api/events").status_code == 200  # free again, no restart
 
 
+def test_while_another_process_writes_the_last_snapshot_answers(db: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, duckdb; sys.stdin.readline(); c = duckdb.connect(sys.argv[1]); "
+                "c.execute(\"INSERT INTO store_meta VALUES ('note', 'written')\"); "
+                "print('written', flush=True); sys.stdin.read()"
+            ),
+            str(db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    with client_for(db) as c:
+        try:
+            before = c.get("/api/events").json()  # makes the snapshot, then lets go
+            holder.stdin.write("go\n")
+            holder.stdin.flush()
+            assert holder.stdout.readline().strip() == "written"  # the file changed, held
+            for _ in range(2):
+                answer = c.get("/api/events")
+                assert answer.status_code == 200 and answer.json() == before
+                # made from the old snapshot: never kept as the answer for the new content
+                assert "x-detente-cache" not in answer.headers
+        finally:
+            holder.stdin.close()
+            holder.wait(timeout=30)
+        ingest_articles(db, [{"id": "late", "text": "SYR called TUR on 2020-02-20."}], "late")
+        after = c.get("/api/events", params={"actor": "SYR"}).json()
+        assert after["total"] == 1  # free again: a new snapshot, no restart
+
+
 # --------------------------------------------------------------------------- detente serve
 
 

@@ -220,7 +220,8 @@ def _templates() -> Jinja2Templates:
 
 
 def create_app(db: str | Path, settings: WebSettings | None = None) -> FastAPI:
-    """The web app over the store at `db` (opened per request, read-only; see access.py)."""
+    """The web app over the store at `db` (read from an in-memory snapshot, rebuilt when
+    the file changes; see access.py)."""
     from detente.rankings import actor_names
     from detente.web import api, docs, pages
 
@@ -244,6 +245,7 @@ def create_app(db: str | Path, settings: WebSettings | None = None) -> FastAPI:
                 daemon=True,
             ).start()
         yield
+        context.access.close()
 
     app = FastAPI(
         title="detente",
@@ -261,7 +263,7 @@ def create_app(db: str | Path, settings: WebSettings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(packages=[("detente.web", "static")]), name="static")
-    app.add_middleware(CacheAnswers, cache=context.cache)  # type: ignore[arg-type]
+    app.add_middleware(CacheAnswers, cache=context.cache, access=context.access)  # type: ignore[arg-type]
     app.add_middleware(BodyLimit, max_body=settings.max_body)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     return app

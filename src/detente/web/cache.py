@@ -2,9 +2,13 @@
 
 Every page and GET of the API is a function of its URL and of the store's content, so an
 answer can be served again until the store is written. The store's *fingerprint* is the
-inode, modification time and size of its file and of its write-ahead log: any committed write,
-by this server or by a `detente ingest` in another process, changes it, and every cached
-answer made before is then stale (checked on each request: two `stat` calls). The
+inode, modification time and size of its file and of its write-ahead log
+(`detente.web.access.store_fingerprint`): any committed write, by this server or by a
+`detente ingest` in another process, changes it, and every cached answer made before is
+then stale (checked on each request: two `stat` calls). An answer is kept with the
+fingerprint of the snapshot it was read from (see access.py), not the one of the moment it
+was asked for: one answered from an older snapshot while a newer one was being made, or
+while an ingest held the file, is never served as the answer for the newer content. The
 server's own writes also clear the cache at once.
 
 Only 200 answers of GET requests are kept, least recently used first out, up to a total
@@ -13,12 +17,13 @@ size in bytes; errors, static files and anything else pass through.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
+
+from detente.web.access import Fingerprint, StoreAccess, store_fingerprint
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -26,22 +31,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-Fingerprint = tuple[tuple[int, int, int] | None, ...]
 CACHED_PREFIXES = ("/api/", "/events", "/dyads/", "/articles/", "/docs")
 MAX_ANSWER = 2 << 20  # bytes: bigger answers are not kept
-
-
-def store_fingerprint(location: str) -> Fingerprint:
-    """(inode, mtime_ns, size) of the store file and of its write-ahead log (None: absent)."""
-    marks: list[tuple[int, int, int] | None] = []
-    for path in (location, location + ".wal"):
-        try:
-            stat = os.stat(path)
-        except OSError:
-            marks.append(None)
-        else:
-            marks.append((stat.st_ino, stat.st_mtime_ns, stat.st_size))
-    return tuple(marks)
 
 
 @dataclass(frozen=True)
@@ -99,9 +90,10 @@ class AnswerCache:
 class CacheAnswers:
     """ASGI middleware: serve GET answers from `cache` while the store is unchanged."""
 
-    def __init__(self, app: ASGIApp, cache: AnswerCache) -> None:
+    def __init__(self, app: ASGIApp, cache: AnswerCache, access: StoreAccess) -> None:
         self.app = app
         self.cache = cache
+        self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -115,7 +107,7 @@ class CacheAnswers:
             return
         query = scope.get("query_string", b"").decode("latin-1")
         key = path + "?" + query
-        fingerprint = self.cache.fingerprint()  # before reading: a later write makes it stale
+        fingerprint = self.cache.fingerprint()
         found = self.cache.get(key, fingerprint)
         if found is not None:
             await send(
@@ -139,7 +131,20 @@ class CacheAnswers:
             elif message["type"] == "http.response.body" and status == 200:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    self.cache.put(key, Answer(fingerprint, tuple(headers), b"".join(chunks)))
+                    made_under = _made_under(served, fingerprint)
+                    if made_under is not None:
+                        answer = Answer(made_under, tuple(headers), b"".join(chunks))
+                        self.cache.put(key, answer)
             await send(message)
 
-        await self.app(scope, receive, keep)
+        with self.access.tracking() as served:
+            await self.app(scope, receive, keep)
+
+
+def _made_under(served: list[Fingerprint], asked: Fingerprint) -> Fingerprint | None:
+    """The fingerprint an answer belongs to: that of the snapshot it was read from (the
+    request's, when it read none); None when it read two different ones (not kept)."""
+    if not served:
+        return asked
+    first = served[0]
+    return first if all(mark == first for mark in served) else None
