@@ -27,3 +27,12 @@ def test_a_backing_clause_is_not_the_target_of_the_main_act(coder) -> None:
         coder, "Syrian government forces continue to pound the area, backed by Iranian allies."
     )
     assert not any(p[0] == "ASSAULT" and p[2] == "IRN" for p in pairs), pairs
+
+
+def test_a_later_act_of_another_party_is_not_the_recipient(coder) -> None:
+    pairs = _pairs(
+        coder,
+        "Reports suggest the pair were seized by Syrian rebel forces in January, then at "
+        "some stage made available for interrogation by US forces.",
+    )
+    assert not any(p[0] == "COERCE" and p[2] == "USA" for p in pairs), pairs

@@ -74,6 +74,8 @@ _RECIPROCAL = frozenset({"meet", "talk", "negotiate", "agree", "cooperate", "co-
 # Verbs whose object does what their infinitive says: "left the adviser to hold talks".
 _OBJECT_CONTROL = frozenset({"leave", "force", "compel", "oblige", "prompt",
                              "send"})  # fmt: skip
+# Verbs of asking, which may ask a question ("asked why ...") rather than for something.
+_QUESTION_VERBS = frozenset({"ask", "inquire", "enquire", "query", "wonder"})
 # Acts that move one's own forces: their troops are not the recipient.
 _MOVING_VERBS = frozenset({"withdraw", "pull", "deploy", "redeploy", "send", "station",
                            "move", "withdrawal", "deployment", "pullout"})  # fmt: skip
@@ -208,6 +210,12 @@ class EventExtractor:
         if frame is None:
             return
         clause, actor_heads, recipient_heads, weight_shift = frame
+        if rule.lemma in _QUESTION_VERBS and any(
+            c.dep_ == "ccomp" and any(w.tag_ in ("WRB", "WP", "WDT") or w.lower_ in ("whether", "if")
+                                      for w in c.children if w.i < c.i)
+            for c in trigger.children
+        ):
+            return  # "people ask her why she wears a headscarf": a question, not a request
         status = _factuality(trigger, clause) if rule not in _SAYING_RULES else "real"
         event, cameo, mode = rule.event, rule.cameo, rule.mode
         if status == "refused" and rule.event in _COOPERATIVE | {"REQUEST"}:
@@ -600,10 +608,16 @@ class EventExtractor:
         """An actor inside the object phrase: "praised Pakistan's response", "supported talks between the Afghan government and ..."."""
         skip = {t.i for h in actor_heads for t in h.subtree}
         for clause in trigger.subtree:
-            if clause != trigger and clause.dep_ == "agent" and clause.head.dep_ in (
-                "acl", "relcl", "advcl"
+            if clause != trigger and (
+                (clause.dep_ == "agent" and clause.head != trigger)
+                or (clause.dep_ == "prep" and clause.lower_ == "by" and any(
+                    a.dep_ in ("acl", "relcl") for a in _path_up(clause, trigger)
+                ))
+                or (clause.dep_ == "conj" and clause.pos_ in ("VERB", "AUX"))
             ):
-                skip.update(t.i for t in clause.subtree)  # "the area, backed by Iranian allies"
+                # "the area, backed by Iranian allies", "seized ..., then made available
+                # for interrogation by US forces": other acts, other parties
+                skip.update(t.i for t in clause.subtree)
         for child in trigger.children:
             if child.dep_ not in ("dobj", "prep", "dative", "attr"):
                 continue
@@ -644,6 +658,16 @@ def _public(actor: Actor) -> bool:
     """Does the actor stand for a state, an organisation or a group (a country, a sector
     or a code), rather than a private person the knowledge base does not know?"""
     return bool(actor.country or actor.sector or actor.code)
+
+
+def _path_up(token: Token, top: Token) -> list[Token]:
+    """The tokens from `token`'s head up to (not including) `top`."""
+    out: list[Token] = []
+    tok = token
+    while tok.head != tok and tok.head != top and len(out) < 12:
+        tok = tok.head
+        out.append(tok)
+    return out
 
 
 def _nominal_agents(trigger: Token) -> list[Token]:
