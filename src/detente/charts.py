@@ -16,6 +16,8 @@ saved chart needs nothing else.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -61,8 +63,12 @@ def _quad_rows(series: DyadSeries) -> list[dict[str, Any]]:
             p.verbal_conflict,
             p.material_conflict,
         )
+        end = (p.start + dt.timedelta(days=7)).isoformat()
         for order, (label, n) in enumerate(zip(QUAD_LABELS, counts, strict=True)):
-            rows.append({"start": p.start.isoformat(), "class": label, "order": order, "events": n})
+            rows.append(
+                {"start": p.start.isoformat(), "end": end, "class": label, "order": order,
+                 "events": n}
+            )
     return rows
 
 
@@ -72,11 +78,20 @@ def _quad_bars(series: DyadSeries, height: int) -> altair.Chart:
     unit = {"day": "utcyearmonthdate", "week": "utcyearmonthdate", "month": "utcyearmonth"}[
         series.freq
     ]
+    if series.freq == "week":
+        # a week is seven days wide: bars from its Monday to the next (a date unit would
+        # draw each week one day wide)
+        spans: dict[str, Any] = {
+            "x": alt.X("start:T", title=None, axis=alt.Axis(labelAngle=0)),
+            "x2": alt.X2("end:T"),
+        }
+    else:
+        spans = {"x": alt.X("start:T", timeUnit=unit, title=None, axis=alt.Axis(labelAngle=0))}
     return (
         alt.Chart(alt.Data(values=_quad_rows(series)), height=height, width=_WIDTH)
-        .mark_bar()
+        .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X("start:T", timeUnit=unit, title=None, axis=alt.Axis(labelAngle=0)),
+            **spans,
             y=alt.Y("sum(events):Q", title="events"),
             color=alt.Color(
                 "class:N",
