@@ -406,6 +406,33 @@ def test_while_another_process_writes_the_last_snapshot_answers(db: Path) -> Non
         assert after["total"] == 1  # free again: a new snapshot, no restart
 
 
+def test_a_post_waits_out_another_process_holding_the_file_briefly(db: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time, duckdb; c = duckdb.connect(sys.argv[1], read_only=True); "
+                "print('ready', flush=True); time.sleep(0.6)"
+            ),
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with client_for(db, token=TOKEN) as c:
+            assert c.get("/api/summary").status_code == 200  # the snapshot, before the hold
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+            answer = c.post(
+                "/api/articles", json=POSTED, headers={"Authorization": f"Bearer {TOKEN}"}
+            )
+            assert answer.status_code == 201, answer.text  # stored once the hold ended
+            assert c.get("/api/articles/posted-1").status_code == 200
+    finally:
+        holder.wait(timeout=30)
+
+
 # --------------------------------------------------------------------------- detente serve
 
 

@@ -21,6 +21,8 @@ quarter of a second for 100,000 events).
   with no snapshot yet, the request answers 503 "store busy" with Retry-After.
 - The server's own writes (POST /api/articles) open the store read-write for one short
   transaction, never while a snapshot is being copied, and then mark the snapshot stale.
+  When another process holds the file, the write tries again for up to `held_wait`
+  seconds (enough for another server process's snapshot copy), then answers 503.
 
 Which snapshot answered is recorded for the answer cache (`tracking`), so an answer made
 from an older snapshot is never kept as the answer for newer content.
@@ -82,11 +84,17 @@ class StoreAccess:
     short read-write opens for this server's own writes."""
 
     def __init__(
-        self, location: str | Path, *, write_wait: float = 10.0, retry_locked: float = 1.0
+        self,
+        location: str | Path,
+        *,
+        write_wait: float = 10.0,
+        retry_locked: float = 1.0,
+        held_wait: float = 2.0,
     ) -> None:
         self.location = str(location)
         self._wait = write_wait
         self._retry_locked = retry_locked
+        self._held_wait = held_wait
         self._state = threading.Lock()  # guards the five fields below
         self._snapshot: _Snapshot | None = None
         self._stale = False  # this server wrote since the snapshot was made
@@ -132,7 +140,7 @@ class StoreAccess:
         if not self._file.acquire(timeout=self._wait):
             raise StoreInUseError(f"store {self.location} is busy: retry shortly")
         try:
-            store = open_store(self.location)
+            store = self._open_for_writing()
             try:
                 yield store
             finally:
@@ -142,6 +150,19 @@ class StoreAccess:
                 self._stale = True
                 self._locked_until = 0.0
             self._file.release()
+
+    def _open_for_writing(self) -> EventStore:
+        """The store, read-write; when another process holds the file, tried again for up
+        to `held_wait` seconds (its hold may be short: a snapshot copy by another server
+        process on the same store, a `detente events`), then StoreInUseError."""
+        deadline = time.monotonic() + self._held_wait
+        while True:
+            try:
+                return open_store(self.location)
+            except StoreInUseError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         """Let go of the snapshot (at once, or when its last reader is done)."""
