@@ -13,9 +13,16 @@ loopback port in a child process, and measures over HTTP from this process:
 - `/api/events` under 20 concurrent clients (threads with keep-alive connections), a
   mix of unfiltered, actor, dyad, type and date filters and pages: p50 and p95 latency.
 
-Both without the answer cache (`--cache-mb 0`: every answer is computed) and with it
-(the default: answers are kept until the store changes; the 10 URLs of the mix repeat,
-so nearly all are hits: the figure for many clients reading the same views).
+Both without the answer cache (`--cache-mb 0`) and with it (the default). Without it,
+every answer is computed: the server reads from its in-memory snapshot of the store
+(made on the warm-up request; see docs/WEB.md), so the figures are those of counting,
+paging, building the records and the JSON, and HTTP, not of opening the file. With it,
+answers are kept until the store changes; the 10 URLs of the mix repeat, so nearly all
+are hits: the figure for many clients reading the same views, not for new queries.
+
+Server and clients share the machine's cores (2 on the development machine), so the
+latencies under load are those of a saturated server: p95 grows with the CPU each answer
+costs, and with any other work on the machine.
 
 Targets (issue 5): pages < 300 ms, API p95 < 100 ms. Prints a table; asserts nothing.
 """
