@@ -42,3 +42,14 @@ def test_victims_without_a_country_are_of_the_war_the_article_is_about(coder) ->
     killed = [e for e in _coded(coder, text) if e.trigger.text == "killed"]
     assert killed and killed[0].recipient is not None
     assert killed[0].recipient.country == "SYR"
+
+
+def test_he_is_the_unknown_subject_just_named_not_the_last_leader(coder) -> None:
+    events = _coded(
+        coder,
+        "Vladimir Putin met Recep Tayyip Erdogan on Monday. "
+        "Sajid Javid caused controversy when he ordered that Begum be stripped of her "
+        "British citizenship.",
+    )
+    order = [e for e in events if e.trigger.text == "ordered"]
+    assert order and order[0].actor.name != "Vladimir Putin"

@@ -303,6 +303,14 @@ class ActorResolver:
         earlier in the same sentence."""
         for tok in reversed(list(pronoun.doc[: pronoun.i])):
             m = mentions.get(tok.i)
+            if (
+                m is None and tok.dep_ == "nsubj" and tok.pos_ == "PROPN"
+                and tok.ent_type_ == "PERSON"
+            ):
+                # "Javid caused controversy when he ordered ...": a subject the knowledge
+                # base does not know is still the one "he" refers to
+                name = tok.doc[tok.left_edge.i : tok.i + 1].text
+                return Actor(name, name, None, None, None)
             if m is not None and m.entry.kind is EntryKind.PERSON and tok.i == m.end - 1:
                 head = tok
                 while head.dep_ in ("compound", "flat") and head.head != head:

@@ -613,7 +613,7 @@ class EventExtractor:
                 or (clause.dep_ == "prep" and clause.lower_ == "by" and any(
                     a.dep_ in ("acl", "relcl") for a in _path_up(clause, trigger)
                 ))
-                or (clause.dep_ == "conj" and clause.pos_ in ("VERB", "AUX"))
+                or (clause.dep_ in ("conj", "advcl") and clause.pos_ in ("VERB", "AUX"))
             ):
                 # "the area, backed by Iranian allies", "seized ..., then made available
                 # for interrogation by US forces": other acts, other parties
