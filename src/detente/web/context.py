@@ -48,8 +48,9 @@ class WebContext:
     coding_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def web_context(request: Request) -> WebContext:
-    """FastAPI dependency: the context of the app answering `request`."""
+async def web_context(request: Request) -> WebContext:
+    """FastAPI dependency: the context of the app answering `request` (a coroutine, so
+    FastAPI runs it on the event loop rather than in a worker thread)."""
     context: WebContext = request.app.state.context
     return context
 

@@ -124,7 +124,11 @@ class EventFilters:
         return replace(self, **dict.fromkeys(names))
 
 
-def event_filters(
+# The dependencies are coroutines (they never block): FastAPI runs them on the event loop
+# instead of handing each to a worker thread, a thread switch less per request.
+
+
+async def event_filters(
     actor: ActorParam = None,
     recipient: RecipientParam = None,
     event_type: TypeParam = None,
@@ -133,6 +137,27 @@ def event_filters(
     source: SourceParam = None,
 ) -> EventFilters:
     """FastAPI dependency: the event filters of a request."""
+    return _filters(actor, recipient, event_type, since, until, source)
+
+
+async def dyad_filters(
+    event_type: TypeParam = None,
+    since: SinceParam = None,
+    until: UntilParam = None,
+    source: SourceParam = None,
+) -> EventFilters:
+    """FastAPI dependency: the filters of a dyad's events (its actors are in the path)."""
+    return _filters(None, None, event_type, since, until, source)
+
+
+def _filters(
+    actor: str | None,
+    recipient: str | None,
+    event_type: str | None,
+    since: str | None,
+    until: str | None,
+    source: str | None,
+) -> EventFilters:
     filters = EventFilters(
         actor=_clean(actor),
         recipient=_clean(recipient),
@@ -153,13 +178,3 @@ def page_link(path: str, params: Mapping[str, str | int | None]) -> str:
     """`path` with the non-empty `params` as its query string."""
     pairs = {k: v for k, v in params.items() if v not in (None, "")}
     return path + ("?" + urlencode(pairs) if pairs else "")
-
-
-def dyad_filters(
-    event_type: TypeParam = None,
-    since: SinceParam = None,
-    until: UntilParam = None,
-    source: SourceParam = None,
-) -> EventFilters:
-    """FastAPI dependency: the filters of a dyad's events (its actors are in the path)."""
-    return event_filters(event_type=event_type, since=since, until=until, source=source)
