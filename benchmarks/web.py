@@ -206,12 +206,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(db: Path, port: int, cache_mb: int) -> Iterator[subprocess.Popen[bytes]]:
+def _server(
+    db: Path, port: int, cache_mb: int, workers: int = 1
+) -> Iterator[subprocess.Popen[bytes]]:
     """`detente serve` on the store, in its own process (so clients do not share its GIL)."""
     proc = subprocess.Popen(
         [
             *(sys.executable, "-m", "detente", "serve", "--db", str(db)),
-            *("--port", str(port), "--cache-mb", str(cache_mb)),
+            *("--port", str(port), "--cache-mb", str(cache_mb), "--workers", str(workers)),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -314,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="API requests in all")
     parser.add_argument("--loads", type=int, default=10, help="loads of each page")
     parser.add_argument("--db", type=Path, default=None, help="keep the store here (reused)")
+    parser.add_argument("--workers", type=int, default=1, help="detente serve --workers")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -327,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = {}
         for cache_mb in (0, 32):
             port = _free_port()
-            with _server(db, port, cache_mb):
+            with _server(db, port, cache_mb, args.workers):
                 pages = {
                     "overview /": time_page(port, "/", args.loads),
                     "dyad /dyads/RUS/UKR": time_page(port, "/dyads/RUS/UKR", args.loads),
@@ -344,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"store: {summary.events} events ({summary.mentions} mentions) in "
         f"{summary.articles_ok} articles; {os.cpu_count()} CPUs; server: detente serve "
-        "(uvicorn, one process), clients in another process, loopback"
+        f"(uvicorn, {args.workers} process(es)), clients in another process, loopback"
     )
     for cache_mb, (pages, times, errors, took) in runs.items():
         label = (

@@ -467,6 +467,35 @@ def test_serve_command_reads_the_token_and_needs_a_store(
     assert settings.token == TOKEN and settings.cache_bytes == 0
 
 
+def test_serve_workers_start_processes_that_build_the_app_from_the_environment(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from detente.cli import main
+    from detente.web.app import SERVE_CACHE_ENV, SERVE_DB_ENV, app_from_environment
+
+    started: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    monkeypatch.setenv(SERVE_DB_ENV, "unset")  # restored after the test
+    monkeypatch.setenv(SERVE_CACHE_ENV, "unset")
+    served = CliRunner().invoke(
+        main, ["serve", "--db", str(db), "--workers", "2", "--cache-mb", "0"],
+        env={"DETENTE_TOKEN": ""},
+    )
+    assert served.exit_code == 0, served.output
+    assert started["app"] == "detente.web.app:app_from_environment"
+    assert started["factory"] is True and started["workers"] == 2
+    assert started["access_log"] is False
+    import os
+
+    assert os.environ[SERVE_DB_ENV] == str(db.resolve()) and os.environ[SERVE_CACHE_ENV] == "0"
+    app = app_from_environment()  # what each worker process builds
+    with TestClient(app) as worker:
+        assert worker.get("/api/summary").json()["writable"] is False
+
+
 # --------------------------------------------------------------------------- errors, docs
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -30,8 +31,21 @@ TOKEN_ENV = "DETENTE_TOKEN"
     show_default=True,
     help="Memory for answers kept until the store changes (0: no cache).",
 )
+@click.option(
+    "--access-log/--no-access-log",
+    default=False,
+    show_default=True,
+    help="Log every request to stderr (off: one line per request costs time under load).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Server processes (each keeps its own snapshot of the store and answer cache).",
+)
 @friendly_errors
-def serve(db: str, host: str, port: int, cache_mb: int) -> None:
+def serve(db: str, host: str, port: int, cache_mb: int, access_log: bool, workers: int) -> None:
     """Serve the dashboard (/) and the REST API (/api, described at /docs) over the store.
 
     Read-only unless the environment variable DETENTE_TOKEN is set: then POST
@@ -55,8 +69,19 @@ def serve(db: str, host: str, port: int, cache_mb: int) -> None:
     else:
         with open_store(db, read_only=True):
             pass  # fails now, with its message, if this is no store (or a busy one)
-    settings = WebSettings(token=token, warm_up_coder=True, cache_bytes=cache_mb << 20)
-    app = create_app(db, settings)
     mode = "accepting articles at POST /api/articles" if token else "read-only"
     click.echo(f"detente: serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    options: dict[str, Any] = {
+        "host": host, "port": port, "log_level": "info", "server_header": False,
+        "access_log": access_log,
+    }
+    if workers > 1:
+        from detente.web.app import SERVE_CACHE_ENV, SERVE_DB_ENV
+
+        os.environ[SERVE_DB_ENV] = str(Path(db).resolve())
+        os.environ[SERVE_CACHE_ENV] = str(cache_mb)
+        uvicorn.run("detente.web.app:app_from_environment", factory=True, workers=workers,
+                    **options)
+        return
+    settings = WebSettings(token=token, warm_up_coder=True, cache_bytes=cache_mb << 20)
+    uvicorn.run(create_app(db, settings), **options)

@@ -267,3 +267,21 @@ def create_app(db: str | Path, settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_body=settings.max_body)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     return app
+
+
+# `detente serve --workers N` starts N processes that each build the app from these.
+SERVE_DB_ENV = "DETENTE_SERVE_DB"
+SERVE_CACHE_ENV = "DETENTE_SERVE_CACHE_MB"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `detente serve --workers N` process: the store and cache size come
+    from DETENTE_SERVE_DB and DETENTE_SERVE_CACHE_MB, the token from DETENTE_TOKEN (set by
+    `detente serve` before it starts the processes)."""
+    import os
+
+    db = os.environ[SERVE_DB_ENV]
+    cache_mb = int(os.environ.get(SERVE_CACHE_ENV, "32"))
+    token = os.environ.get("DETENTE_TOKEN") or None
+    settings = WebSettings(token=token, warm_up_coder=True, cache_bytes=cache_mb << 20)
+    return create_app(db, settings)
