@@ -53,3 +53,24 @@ def test_he_is_the_unknown_subject_just_named_not_the_last_leader(coder) -> None
     )
     order = [e for e in events if e.trigger.text == "ordered"]
     assert order and order[0].actor.name != "Vladimir Putin"
+
+
+def test_a_day_named_by_a_sentence_without_an_event_dates_the_paragraph(coder) -> None:
+    text = (
+        "Speaking as the airstrikes got under way early on Saturday, the defence "
+        "secretary sounded calm. The Assad regime, the US defence secretary said, had "
+        "defied the norms of civilised people."
+    )
+    events = coder.code(text, published=dt.date(2018, 4, 15), doc_id="t")
+    accusation = [e for e in events if e.event == "ACCUSE"]
+    assert accusation and accusation[0].date == "2018-04-14"
+
+
+def test_an_infinitive_under_a_past_verb_is_told_in_the_past(coder) -> None:
+    text = (
+        "On Friday the Russian foreign minister met his Turkish counterpart. "
+        "The US president used a televised address to castigate Russia."
+    )
+    events = coder.code(text, published=dt.date(2018, 4, 15), doc_id="t")
+    castigation = [e for e in events if e.trigger.text == "castigate"]
+    assert castigation and castigation[0].date == "2018-04-13"

@@ -154,10 +154,17 @@ class Coder:
                         carried if _told_in_past(cand.trigger) else None, dominant,
                     )
                     events.append(event)
+            named_any = False
             for cand in cands:
                 named = clause_date(cand.trigger, article.published)
                 if named is not None:
-                    carried = named
+                    carried, named_any = named, True
+            if not named_any:
+                # "Speaking as the airstrikes got under way early on Saturday, Mattis ...":
+                # a sentence that codes nothing still sets its paragraph's day
+                day = _named_day(doc, article.published)
+                if day is not None:
+                    carried = day
             self._remember(doc, mentions, article.published, discourse)
         if headline is not None and not any(e.event == headline.event for e in events):
             events.insert(0, headline)
@@ -564,6 +571,8 @@ def _told_in_past(trigger: Token) -> bool:
     clause = trigger
     while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
         clause = clause.head
+    while clause.tag_ == "VB" and clause.dep_ == "xcomp" and clause.head != clause:
+        clause = clause.head  # "used an address to castigate Russia": told as "used"
     if clause.tag_ == "VBD":
         return True
     return any(c.dep_ == "aux" and c.lower_ == "had" for c in clause.children)
@@ -597,6 +606,18 @@ def clause_date(trigger: Token, published: dt.date | None) -> ResolvedDate | Non
         while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
             clause = clause.head
     return None
+
+
+def _named_day(doc: Doc, published: dt.date | None) -> ResolvedDate | None:
+    """The day a sentence names, when it names exactly one date and that is a day ("on
+    Saturday", "on 10 January"): the time its paragraph goes on telling."""
+    phrases = find_date_phrases(doc.text)
+    if len(phrases) != 1:
+        return None
+    resolved = resolve_date(phrases[0].text, published)
+    if resolved is None or resolved.precision is not Precision.DAY:
+        return None
+    return resolved
 
 
 def _own_clause(head: Token) -> list[tuple[int, int]]:
