@@ -270,7 +270,7 @@ class ActorResolver:
                 return [ResolvedActor(self._from_entry(entry, text, sector), head)]
         countries = places or adjectives
         if not countries:
-            if agent is None and head.ent_type_ == "PERSON":
+            if agent is None and (head.ent_type_ == "PERSON" or _named_speaker(head)):
                 # someone the knowledge base does not know, with no title or country: an
                 # actor of unknown country (annotators code "a lawyer said ..." events too)
                 return [ResolvedActor(Actor(text, text, None, None, None), head, True)]
@@ -372,6 +372,17 @@ def _speaker_of(pronoun: Token) -> Token | None:
         else:
             return None
     return None
+
+
+def _named_speaker(head: Token) -> bool:
+    """A proper name the tagger did not call a person, that says something ("Akunjee
+    said"): someone speaking, most likely a person."""
+    return (
+        head.pos_ == "PROPN"
+        and head.dep_ == "nsubj"
+        and head.head.lemma_.lower() in SAY_VERBS
+        and head.ent_type_ not in ("GPE", "LOC", "FAC", "NORP", "DATE", "TIME")
+    )
 
 
 def _closest(mentions: list[Mention], head: Token) -> Mention:

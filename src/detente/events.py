@@ -202,7 +202,7 @@ class EventExtractor:
         discourse: Discourse,
     ) -> Iterator[Candidate]:
         if rule in _SAYING_RULES:
-            frame = _obligation_frame(trigger)
+            frame = _obligation_frame(trigger, needs_addressee=rule is _OBLIGATION_RULE)
         elif rule.pos == "V":
             frame = self._verb_frame(trigger, rule)
         else:
@@ -941,7 +941,11 @@ def _say_of(verb: Token) -> Token | None:
     return None
 
 
-def _obligation_frame(verb: Token) -> tuple[Token, list[Token], list[Token], float] | None:
+def _obligation_frame(
+    verb: Token, *, needs_addressee: bool = True
+) -> tuple[Token, list[Token], list[Token], float] | None:
+    """Speaker and addressee of reported speech. A demand needs someone it is made on; a
+    reproach need not name whom ("Akunjee said there were deep failings")."""
     say = _say_of(verb)
     if say is None:
         return None
@@ -950,7 +954,7 @@ def _obligation_frame(verb: Token) -> tuple[Token, list[Token], list[Token], flo
     addressees = [c for c in say.children if c.dep_ in ("dobj", "dative")] or [
         c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
     ]
-    if not speakers or not addressees:
+    if not speakers or (needs_addressee and not addressees):
         return None
     return say, speakers, addressees, -0.1
 

@@ -59,6 +59,9 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "sink": ("sank", "sunk"), "beat": ("beaten",), "overrun": ("overran",),
     "stab": ("stabbed", "stabbing"), "drop": ("dropped", "dropping"), "rob": ("robbed",),
     "cede": ("ceded",), "shun": ("shunned", "shunning"), "snub": ("snubbed", "snubbing"),
+    "override": ("overrode", "overridden"), "overrule": ("overruled",),
+    "swear": ("swore", "sworn"), "forbid": ("forbade", "forbidden"),
+    "shake": ("shook", "shaken"), "seize": ("seized",), "arise": ("arose", "arisen"),
 }  # fmt: skip
 
 
