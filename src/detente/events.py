@@ -110,7 +110,8 @@ _CONTENT_PREPS = frozenset({"of", "for", "about", "over", "against", "on"})
 _PROMISE_VERBS = frozenset({"vow", "pledge", "promise", "swear", "threaten"})
 _UNKNOWN = Actor(text="", name=None, country=None, sector=None, code=None)
 # Acts reported in the passive without their agent that are still events ("were killed").
-_UNKNOWN_AGENT_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "RETREAT", "MOBILIZE"})
+_UNKNOWN_AGENT_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "RETREAT", "MOBILIZE",
+                                  "CONCEDE"})  # "the ban was lifted": by whom not said
 
 
 @dataclass(frozen=True)
