@@ -70,7 +70,8 @@ _RECIPIENT_PREPS = ("with", "to", "against", "on", "upon", "at", "into", "toward
 _RECIPROCAL = frozenset({"meet", "talk", "negotiate", "agree", "cooperate", "co-operate",
                          "collaborate", "clash", "fight", "sign", "discuss", "consult", "confer",
                          "battle", "talks", "meeting", "fighting", "negotiation",
-                         "agreement", "deal", "summit", "assist", "partner", "call"})  # fmt: skip
+                         "agreement", "deal", "summit", "assist", "partner", "call",
+                         "exchange", "swap"})  # fmt: skip
 # Verbs whose object does what their infinitive says: "left the adviser to hold talks".
 _OBJECT_CONTROL = frozenset({"leave", "force", "compel", "oblige", "prompt",
                              "send"})  # fmt: skip
