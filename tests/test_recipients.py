@@ -36,3 +36,9 @@ def test_a_later_act_of_another_party_is_not_the_recipient(coder) -> None:
         "some stage made available for interrogation by US forces.",
     )
     assert not any(p[0] == "COERCE" and p[2] == "USA" for p in pairs), pairs
+
+
+def test_a_group_named_in_the_sentence_is_no_place(coder) -> None:
+    events = coder.code("Egypt mediated between Israel and Hamas on Thursday.",
+                        published=dt.date(2019, 5, 6), doc_id="t")
+    assert events and all(e.location is None or e.location.country != "DEU" for e in events)

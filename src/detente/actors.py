@@ -275,6 +275,11 @@ class ActorResolver:
                 # actor of unknown country (annotators code "a lawyer said ..." events too)
                 return [ResolvedActor(Actor(text, text, None, None, None), head, True)]
             if agent is not None:
+                if (
+                    head_mention is None and head.pos_ == "NOUN"
+                    and all(head.doc[a.end - 1].dep_ in ("amod", "compound") for a in agents)
+                ):
+                    return []  # "military cooperation", "police reform": a kind of thing
                 return [ResolvedActor(Actor(text, None, None, sector, None), head)]
             if ethnic:
                 return [ResolvedActor(Actor(text, None, None, Sector.CVL, None), head)]

@@ -351,7 +351,10 @@ class Coder:
         when = clause_date(trig, article.published) or carried
         if when is None and article.published is not None:
             when = ResolvedDate(article.published.isoformat(), Precision.DAY, None)
-        location = event_location(doc[:], trig.i, self._r.gazetteer)
+        named = frozenset(
+            i for m in mentions if m.entry.kind in _NAMED_NOT_PLACES for i in range(m.start, m.end)
+        )
+        location = event_location(doc[:], trig.i, self._r.gazetteer, not_places=named)
         actor = cand.actor.actor
         recipient = cand.recipient.actor if cand.recipient else None
         kb = self._r.kb
@@ -421,6 +424,8 @@ class Coder:
 # Material conflict whose target, when unnamed, is where it happens.
 _TARGETS_WHERE = frozenset({"ASSAULT", "MOBILIZE", "COERCE"})
 _STATE_KINDS = (EntryKind.STATE, EntryKind.SEAT, EntryKind.ADJECTIVE)
+# Names of actors that are no places, whatever a gazetteer's alternate names say.
+_NAMED_NOT_PLACES = frozenset({EntryKind.GROUP, EntryKind.IGO, EntryKind.PERSON})
 
 
 

@@ -435,6 +435,8 @@ class EventExtractor:
             )
             recipients.extend(c for c in verb.children if c.dep_ in objs)
         preps = _RECIPIENT_PREPS + (("from", "out") if rule.mode == "withdraw" else ())
+        if verb.lemma_.lower() in ("mediate", "broker", "arbitrate"):
+            preps += ("between",)  # "mediated between Israel and Hamas": both parties
         for prep in (c for c in verb.children if c.dep_ == "prep"):
             if prep.lower_ in preps:
                 recipients.extend(c for c in prep.children if c.dep_ == "pobj")

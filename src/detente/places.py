@@ -273,7 +273,7 @@ _NOT_PLACE_LABELS = frozenset({"CARDINAL", "ORDINAL", "DATE", "TIME", "PERCENT",
 # Prepositions whose object is where something happens.
 _LOCATIVE = frozenset({
     "in", "at", "near", "outside", "inside", "across", "around", "within", "throughout",
-    "along", "beside", "between", "by", "off", "over", "into", "onto", "among", "amid",
+    "along", "beside", "by", "off", "over", "into", "onto", "among", "amid",
     "opposite", "behind", "nearby",
 })  # fmt: skip
 # "on" is locative only before nouns like these ("on the outskirts of Kabul").
@@ -374,7 +374,9 @@ def _path_role(start: Token, heads: set[int]) -> str | None:
         return None
 
 
-def event_location(span: Span, trigger_i: int, gazetteer: Gazetteer) -> Location | None:
+def event_location(
+    span: Span, trigger_i: int, gazetteer: Gazetteer, *, not_places: frozenset[int] = frozenset()
+) -> Location | None:
     """Where the event at token `trigger_i` (a doc-level index) in `span` took place.
 
     A place entity (GPE, LOC, FAC; other entities only when the gazetteer knows them)
@@ -390,6 +392,8 @@ def event_location(span: Span, trigger_i: int, gazetteer: Gazetteer) -> Location
     for ent in span.ents:
         if ent.label_ in _NOT_PLACE_LABELS:
             continue  # "one", "eight days": never a place, whatever the gazetteer says
+        if any(t.i in not_places for t in ent):
+            continue  # "Hamas" is a group the text names, not Hamm
         role = _path_role(ent.root, heads)
         if role is None:
             continue
