@@ -202,3 +202,16 @@ def test_kb_from_entries_drops_exact_duplicates() -> None:
     assert kb.entries == (entry,)
     assert kb.country_name("ATL") == "Atlantis"
     assert kb.cameo_code("ATL", Sector.MIL) == "ATLMIL"
+
+
+def test_a_table_row_with_an_unquoted_comma_is_refused_with_its_line() -> None:
+    import pytest as _pytest
+
+    from detente.errors import ResourceError
+    from detente.knowledge import _rows
+
+    text = "pattern,aliases,sector,title,kind\nrebels,rebel|militants,REB,,member|bombers\nx,y,REB,,member,extra\n"
+    rows = _rows(text, "agents.csv", ("pattern", "aliases", "sector", "title", "kind"))
+    assert next(rows)[1]["kind"] == "member|bombers"  # caught by the agent-kind check
+    with _pytest.raises(ResourceError, match="agents.csv line 3: more fields"):
+        next(rows)

@@ -255,6 +255,11 @@ def _parse_date(value: str, where: str) -> dt.date | None:
         raise ResourceError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)") from exc
 
 
+# What an agent word names: a body ("ministry"), a member ("rebels"), a title
+# ("foreign minister") or a relative ("his wife").
+_AGENT_KINDS = frozenset({"body", "member", "title", "relative"})
+
+
 def _rows(text: str, source: str, columns: Sequence[str]) -> Iterator[tuple[str, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in columns if c not in (reader.fieldnames or [])]
@@ -264,10 +269,13 @@ def _rows(text: str, source: str, columns: Sequence[str]) -> Iterator[tuple[str,
             f"the header must be {','.join(columns)}"
         )
     for row in reader:
-        yield (
-            f"{source} line {reader.line_num}",
-            {k: (v or "").strip() for k, v in row.items() if k},
-        )
+        where = f"{source} line {reader.line_num}"
+        if row.get(None):  # type: ignore[call-overload]
+            raise ResourceError(
+                f"{where}: more fields than the header's {len(reader.fieldnames or [])}; "
+                "a value with a comma must be quoted"
+            )
+        yield where, {k: (v or "").strip() for k, v in row.items() if k}
 
 
 def _package_table(filename: str, *, required: bool = True) -> str | None:
@@ -367,6 +375,10 @@ def _read_builtin() -> tuple[_Tables, list[KBEntry]]:
     ):
         sector = _sector(row["sector"], where)
         title = row["title"] or None
+        if row["kind"] and row["kind"] not in _AGENT_KINDS:
+            raise ResourceError(
+                f"{where}: agent kind {row['kind']!r} is not one of {', '.join(sorted(_AGENT_KINDS))}"
+            )
         for pattern in [row["pattern"], *_split(row["aliases"])]:
             entries.append(
                 KBEntry(
