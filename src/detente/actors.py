@@ -283,6 +283,9 @@ class ActorResolver:
                 return [ResolvedActor(Actor(text, None, None, sector, None), head)]
             if ethnic:
                 return [ResolvedActor(Actor(text, None, None, Sector.CVL, None), head)]
+            if low in CROWDS and not any(c.dep_ == "prep" for c in head.children):
+                # "thousands marched", "hundreds were killed": people, of where it happened
+                return [ResolvedActor(Actor(text, None, None, Sector.CVL, None), head)]
             return []
         actors = []
         for m in _distinct_countries(countries):
@@ -377,6 +380,11 @@ def _speaker_of(pronoun: Token) -> Token | None:
         else:
             return None
     return None
+
+
+# Counts of people named without saying who: civilians, of the place of the event.
+CROWDS = frozenset({"thousands", "hundreds", "tens", "dozens", "scores", "crowds", "crowd",
+                     "millions"})  # fmt: skip
 
 
 def _named_speaker(head: Token) -> bool:

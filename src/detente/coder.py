@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Token
 
 from detente import __version__
 from detente.actor_matcher import ActorMatcher, Mention
-from detente.actors import PAIR_HEADS, PATRON_WORDS, SAY_VERBS, ActorResolver, Discourse
+from detente.actors import CROWDS, PAIR_HEADS, PATRON_WORDS, SAY_VERBS, ActorResolver, Discourse
 from detente.dates import find_date_phrases, resolve_date
 from detente.errors import InputError
 from detente.events import CUE_WORDS, SAY_FORMS, Candidate, EventExtractor, promise_reading
@@ -198,7 +198,11 @@ class Coder:
             cued = bool(words & CUE_WORDS) and bool(words & SAY_FORMS)  # "X said Y must ..."
             if len(doc) < 3 or not (cued or self._r.lexicon.may_hold_event(words)):
                 continue
-            if mentions or any(t.lower_ in _PRONOUNS for t in doc) or _names_a_pair(doc):
+            if (
+                mentions
+                or any(t.lower_ in _PRONOUNS or t.lower_ in CROWDS for t in doc)
+                or _names_a_pair(doc)
+            ):
                 selected.append(sentence)
         return selected, mentions_of
 
