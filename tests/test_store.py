@@ -386,6 +386,9 @@ def test_snapshot_answers_as_the_file_and_lets_go_of_it(db: Path) -> None:
         assert [(handle.events(q), handle.count_events(q)) for q in queries] == expected
         as_json = [json.dumps([e.to_dict() for e in found]) for found, _ in expected]
         assert [json.dumps([e.to_dict() for e in handle.events(q)]) for q in queries] == as_json
+        # the ready-made JSON records (the API's fast path) say the same as to_dict()
+        records = [[json.loads(r) for r in handle.event_records_json(q)] for q in queries]
+        assert records == [[e.to_dict() for e in found] for found, _ in expected]
         handle.close()  # the snapshot stays open
         assert snapshot.article("a") == article and snapshot.summary() == summary
         assert snapshot.article("missing") is None

@@ -242,6 +242,8 @@ class EventStore(Protocol):
 
     def count_events(self, query: EventQuery) -> int: ...
 
+    def event_records_json(self, query: EventQuery) -> list[str]: ...
+
     def article(self, doc_id: str) -> StoredArticle | None: ...
 
     def summary(self) -> StoreSummary: ...
@@ -433,6 +435,31 @@ _EVENT_ORDER = "date_start NULLS LAST, date, event, actor_code, recipient_code, 
 # has each row packed in another (a JSON array of _PACKED_FIELDS): one column to fetch.
 _SNAPSHOT_POSITION = "event_position"
 _SNAPSHOT_ROW = "event_row"
+_SNAPSHOT_RECORD = "event_record"  # the record of StoredEvent.to_dict(), as JSON text
+
+
+def _actor_json(prefix: str) -> str:
+    return (
+        f"json_object('text', {prefix}_text, 'name', {prefix}_name, 'country', "
+        f"{prefix}_country, 'sector', {prefix}_sector, 'code', {prefix}_code)"
+    )
+
+
+# StoredEvent.to_dict() (without mentions) written by DuckDB, field for field.
+_RECORD_JSON = f"""json_object(
+    'event_id', event_id, 'doc_id', doc_id, 'event', event, 'mode', mode,
+    'context', context, 'cameo', cameo, 'goldstein', goldstein, 'quad_class', quad_class,
+    'actor', {_actor_json("actor")},
+    'recipient', CASE WHEN recipient_text IS NULL THEN NULL ELSE {_actor_json("recipient")} END,
+    'date', date, 'date_precision', date_precision,
+    'location', CASE WHEN location_name IS NULL THEN NULL ELSE json_object(
+        'name', location_name, 'country', location_country, 'lat', location_lat,
+        'lon', location_lon) END,
+    'sentence_index', sentence_index, 'sentence', sentence,
+    'trigger', json_object('text', trigger_text, 'start', trigger_start, 'end', trigger_end),
+    'confidence', confidence, 'coder_version', coder_version,
+    'num_mentions', num_mentions, 'num_articles', num_articles, 'num_sources', num_sources
+)"""
 _PACKED_FIELDS = tuple(f for f in _STORED_EVENT_FIELDS if f not in ("date_start", "date_end"))
 _PACKED_FLOATS = ("goldstein", "location_lat", "location_lon", "confidence")
 _SNAPSHOT_CATALOG = "snapshot"
@@ -845,30 +872,36 @@ class DuckDBStore:
             found = [by_id[key] for (key,) in ids]
         return [dict(zip(_STORED_EVENT_FIELDS, row, strict=True)) for row in found]
 
-    def _snapshot_rows(
-        self, where: str, params: list[Any], query: EventQuery
-    ) -> list[dict[str, Any]]:
-        """The rows of a page of events of a snapshot: the positions of the page's events
-        (the table is in the order of events(): no sort of rows), then their packed rows
-        (one column, see _compress_snapshot, instead of 36: a third of the cost)."""
-        sql = f"SELECT {_SNAPSHOT_POSITION} FROM events{where} ORDER BY {_SNAPSHOT_POSITION}"
+    def event_records_json(self, query: EventQuery) -> list[str]:
+        """The events of `query` as the JSON text of `StoredEvent.to_dict()`, one string
+        per event. A snapshot reads them ready-made (no record is built in Python); a file
+        store, or a query for evidence, builds them from `events()`."""
+        if not self.is_snapshot or query.evidence:
+            return [json.dumps(item.to_dict(), ensure_ascii=False) for item in self.events(query)]
+        where, params = self._where(query)
+        sql = f"SELECT {_SNAPSHOT_RECORD} FROM events{where} ORDER BY {_SNAPSHOT_POSITION}"
         if query.limit is not None:
             sql += " LIMIT ?"
             params.append(int(query.limit))
         if query.offset:
             sql += " OFFSET ?"
             params.append(int(query.offset))
-        positions = [position for (position,) in self._con.execute(sql, params).fetchall()]
-        if not positions:
-            return []
-        packed = dict(
-            self._con.execute(
-                f"SELECT {_SNAPSHOT_POSITION}, {_SNAPSHOT_ROW} FROM events"
-                f" WHERE {_SNAPSHOT_POSITION} IN (SELECT unnest(?::BIGINT[]))",
-                [positions],
-            ).fetchall()
-        )
-        return [_unpack_row(packed[position]) for position in positions]
+        return [str(record) for (record,) in self._con.execute(sql, params).fetchall()]
+
+    def _snapshot_rows(
+        self, where: str, params: list[Any], query: EventQuery
+    ) -> list[dict[str, Any]]:
+        """The rows of a page of events of a snapshot, in one query: the table is in the
+        order of events() (no sort of rows, a top-N on the position) and each row is packed
+        in one column (see _compress_snapshot, instead of 36: a third of the cost)."""
+        sql = f"SELECT {_SNAPSHOT_ROW} FROM events{where} ORDER BY {_SNAPSHOT_POSITION}"
+        if query.limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(query.limit))
+        if query.offset:
+            sql += " OFFSET ?"
+            params.append(int(query.offset))
+        return [_unpack_row(packed) for (packed,) in self._con.execute(sql, params).fetchall()]
 
     # -- aggregates (see PeriodCount: an event is in a range when its whole date is)
 
@@ -1251,7 +1284,8 @@ def _compress_snapshot(con: Any) -> None:
             con.execute(
                 f"""CREATE TABLE events AS
                 SELECT *, row_number() OVER (ORDER BY {_EVENT_ORDER}) AS {_SNAPSHOT_POSITION},
-                       json_array({", ".join(_PACKED_FIELDS)}) AS {_SNAPSHOT_ROW}
+                       json_array({", ".join(_PACKED_FIELDS)}) AS {_SNAPSHOT_ROW},
+                       {_RECORD_JSON} AS {_SNAPSHOT_RECORD}
                 FROM memory.events ORDER BY {_SNAPSHOT_POSITION}"""
             )
         else:
