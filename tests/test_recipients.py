@@ -42,3 +42,15 @@ def test_a_group_named_in_the_sentence_is_no_place(coder) -> None:
     events = coder.code("Egypt mediated between Israel and Hamas on Thursday.",
                         published=dt.date(2019, 5, 6), doc_id="t")
     assert events and all(e.location is None or e.location.country != "DEU" for e in events)
+
+
+def test_a_national_security_council_is_not_the_un_security_council(coder) -> None:
+    pairs = _pairs(coder, "Trump agreed at a US National Security Council meeting on Tuesday "
+                          "to keep US troops in Syria a little longer.")
+    assert not any(p[2] == "UNO" for p in pairs), pairs
+
+
+def test_an_expulsion_years_before_keeps_its_own_time(coder) -> None:
+    pairs = _pairs(coder, "The Arab League is poised to re-admit Syria, seven years after "
+                          "expelling it.")
+    assert not any(p[0] == "THREATEN" for p in pairs), pairs

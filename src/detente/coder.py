@@ -564,6 +564,8 @@ def _is_target(token: Token) -> bool:
     if any(a.dep_ in ("amod", "compound") and a.lemma_.lower() in PATRON_WORDS
            for a in [token, *token.ancestors][:3]):
         return True
+    if any(a.dep_ == "relcl" for a in list(token.ancestors)[:4]):
+        return True  # "retreating to the area in which US forces are present": not theirs
     if any(a.dep_ == "agent" and a.head.dep_ in ("acl", "relcl")
            and a.head.lemma_.lower() in PATRON_WORDS for a in list(token.ancestors)[:4]):
         return True  # "forces, backed by US air support, ...": another party, not their home

@@ -422,6 +422,12 @@ class EventExtractor:
             subjects = [r for r in recipients if r.dep_ == "nsubjpass"]
             recipients = [r for r in recipients if r.dep_ != "nsubjpass"]
             passive = False
+        whose = [c for c in subjects if any(g.lower_ == "whose" for g in c.children)]
+        if whose:
+            # "Russia and Turkey, whose ministers met": the two met (as a relative clause,
+            # or parsed as a second subject of the same verb)
+            named = [c for c in subjects if c not in whose]
+            subjects = named or ([head] if verb.dep_ == "relcl" else whose)
         if not subjects and not passive:
             subjects = _inherited_subjects(verb)
         if not subjects and not passive:
@@ -791,7 +797,10 @@ def _factuality(trigger: Token, clause: Token) -> str:
         if tok.dep_ in ("xcomp", "conj", "aux", "acomp") and tok.head != tok:
             tok = tok.head
             chain.append(tok)
-        elif tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+        elif (
+            tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX")
+            and tok.head.lower_ not in _BACKGROUND_MARKS
+        ):  # ("seven years after expelling it" keeps its own time)
             tok = tok.head.head  # "could lead to reaching a deal": the modal of "lead"
             chain.append(tok)
         else:
