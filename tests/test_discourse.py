@@ -74,3 +74,8 @@ def test_an_infinitive_under_a_past_verb_is_told_in_the_past(coder) -> None:
     events = coder.code(text, published=dt.date(2018, 4, 15), doc_id="t")
     castigation = [e for e in events if e.trigger.text == "castigate"]
     assert castigation and castigation[0].date == "2018-04-13"
+
+
+def test_a_bare_capitalised_title_word_is_a_surname(coder) -> None:
+    events = _coded(coder, "Bishop told reporters that the talks must resume.")
+    assert all(e.actor.sector is None for e in events)  # not a bishop of a church

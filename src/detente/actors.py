@@ -202,6 +202,16 @@ class ActorResolver:
                 return [ResolvedActor(Actor(head.text, None, None, None, None), head, True, True)]
             return []
         head_entry = mentions.get(head.i)
+        if (
+            head_entry is not None
+            and head_entry.entry.kind is EntryKind.AGENT
+            and head.pos_ == "PROPN" and head.is_title
+            and head_entry.start == head_entry.end - 1 == head.i
+            and not any(c.dep_ in ("det", "poss", "compound", "amod", "nummod")
+                        for c in head.children)
+        ):
+            # "Bishop told News Corp ...": a bare capitalised agent word is a surname
+            return [ResolvedActor(Actor(head.text, head.text, None, None, None), head, True)]
         agentive = (
             head_entry is not None
             or head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
