@@ -79,3 +79,13 @@ def test_an_infinitive_under_a_past_verb_is_told_in_the_past(coder) -> None:
 def test_a_bare_capitalised_title_word_is_a_surname(coder) -> None:
     events = _coded(coder, "Bishop told reporters that the talks must resume.")
     assert all(e.actor.sector is None for e in events)  # not a bishop of a church
+
+
+def test_kurdish_forces_do_not_take_the_country_the_article_is_about(coder) -> None:
+    text = (
+        "The American woman who joined Isis wants to return to the United States. "
+        "Her parents in the United States say she was misled. The US State Department "
+        "has not commented. She was captured by Kurdish forces last month."
+    )
+    captured = [e for e in _coded(coder, text) if e.trigger.text == "captured"]
+    assert captured and captured[0].actor.country != "USA"

@@ -389,7 +389,11 @@ class Coder:
             # the place of the event ("Prosper Avril resigned to allow Haiti's elections")
             where = location if actor.sector is not None else None
             country = _home_country(where, doc, mentions, recipient, actor.sector)
-            if country is None and actor.sector not in (None, Sector.IGO, Sector.NGO):
+            if (
+                country is None
+                and actor.sector not in (None, Sector.IGO, Sector.NGO)
+                and not _unmapped_people(cand.actor.head, mentions)
+            ):
                 country = dominant  # "the rebels" of an article about Syria are Syrian
             if country is not None:
                 code = actor.code or kb.cameo_code(country, actor.sector)
@@ -522,6 +526,26 @@ def _dominant_country(mentions: Iterable[Mention], places: Iterable[str] = ()) -
     country, n = max(counts.items(), key=lambda kv: kv[1])
     runner_up = ranked[1] if len(ranked) > 1 else 0
     return country if n >= 3 and 2 * n >= 3 * runner_up else None
+
+
+def _unmapped_people(head: Token, mentions: list[Mention]) -> bool:
+    """Does the actor's phrase name a people no state stands for ("Kurdish forces",
+    "Yazidi fighters")? Then the article's main state need not be theirs (an article about
+    an American captured by Kurdish forces); only the sentence's place or state can say."""
+    known = {i for m in mentions for i in range(m.start, m.end)}
+    return any(
+        t.lower_ in _STATELESS_PEOPLES and t.i not in known
+        for t in [head, *(c for c in head.children if c.dep_ in ("amod", "compound"))]
+    )
+
+
+# Peoples who live across states, or whose state is not theirs: an actor named by one of
+# them ("Kurdish forces") has no country to guess.
+_STATELESS_PEOPLES = frozenset({"kurdish", "kurd", "kurds", "yazidi", "yazidis", "rohingya",
+                                "uighur", "uighurs", "uyghur", "uyghurs", "tamil", "tamils",
+                                "baloch", "baluch", "pashtun", "pashtuns", "berber", "tuareg",
+                                "druze", "chechen", "chechens", "tibetan", "tibetans",
+                                "catalan", "basque", "roma", "assyrian"})  # fmt: skip
 
 
 def _unknown_person_subject(token: Token, known: Mapping[int, Mention]) -> str | None:

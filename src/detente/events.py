@@ -1008,7 +1008,10 @@ def promise_reading(
     tok, promised = found
     if promised is not None and promised.event == "REJECT" and rule.lemma != "agree":
         return "REJECT", "120", None  # "vowed to veto the resolution": a refusal announced
-    if promised is not None and promised.event in _CONFLICT_TYPES - {"REJECT"}:
+    if (
+        promised is not None and promised.event in _CONFLICT_TYPES - {"REJECT"}
+        and rule.lemma != "agree"  # "agreed to dissolve his foundation" threatens no one
+    ):
         return "THREATEN", "138" if promised.event == "ASSAULT" else "130", None
     if tok.pos_ != "NOUN" and (
         tok.lemma_.lower() in _CONCESSION_VERBS
