@@ -879,14 +879,8 @@ class DuckDBStore:
         if not self.is_snapshot or query.evidence:
             return [json.dumps(item.to_dict(), ensure_ascii=False) for item in self.events(query)]
         where, params = self._where(query)
-        sql = f"SELECT {_SNAPSHOT_RECORD} FROM events{where} ORDER BY {_SNAPSHOT_POSITION}"
-        if query.limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(query.limit))
-        if query.offset:
-            sql += " OFFSET ?"
-            params.append(int(query.offset))
-        return [str(record) for (record,) in self._con.execute(sql, params).fetchall()]
+        records = self._snapshot_page(_SNAPSHOT_RECORD, where, params, query)
+        return [str(record) for record in records]
 
     def _snapshot_rows(
         self, where: str, params: list[Any], query: EventQuery
@@ -894,14 +888,21 @@ class DuckDBStore:
         """The rows of a page of events of a snapshot, in one query: the table is in the
         order of events() (no sort of rows, a top-N on the position) and each row is packed
         in one column (see _compress_snapshot, instead of 36: a third of the cost)."""
-        sql = f"SELECT {_SNAPSHOT_ROW} FROM events{where} ORDER BY {_SNAPSHOT_POSITION}"
+        rows = self._snapshot_page(_SNAPSHOT_ROW, where, params, query)
+        return [_unpack_row(packed) for packed in rows]
+
+    def _snapshot_page(
+        self, column: str, where: str, params: list[Any], query: EventQuery
+    ) -> list[Any]:
+        """One column of a page of a snapshot's events, in the order of events()."""
+        sql = f"SELECT {column} FROM events{where} ORDER BY {_SNAPSHOT_POSITION}"
         if query.limit is not None:
             sql += " LIMIT ?"
             params.append(int(query.limit))
         if query.offset:
             sql += " OFFSET ?"
             params.append(int(query.offset))
-        return [_unpack_row(packed) for (packed,) in self._con.execute(sql, params).fetchall()]
+        return [value for (value,) in self._con.execute(sql, params).fetchall()]
 
     # -- aggregates (see PeriodCount: an event is in a range when its whole date is)
 
