@@ -27,7 +27,7 @@ from detente.dates import find_date_phrases, resolve_date
 from detente.errors import InputError
 from detente.events import CUE_WORDS, SAY_FORMS, Candidate, EventExtractor, promise_reading
 from detente.knowledge import ActorKB, EntryKind
-from detente.lexicon import TriggerLexicon
+from detente.lexicon import TriggerLexicon, TriggerRule
 from detente.nlp import load_pipeline
 from detente.ontology import Ontology, quad_class
 from detente.places import Gazetteer, event_location
@@ -231,6 +231,8 @@ class Coder:
             key = (depth, -rule.weight)
             if best is None or key < best[0]:
                 best = (key, tok, rule)
+        if best is None:
+            best = _misread_headline_verb(doc, self._r.lexicon)
         if best is None:
             return None
         _, tok, rule = best
@@ -669,6 +671,25 @@ def _own_clause(head: Token) -> list[tuple[int, int]]:
 def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     covered = [s for s in spans if s[0] < end and s[1] > start]
     return bool(covered) and min(s[0] for s in covered) <= start + 3
+
+
+def _misread_headline_verb(
+    doc: Doc, lexicon: TriggerLexicon
+) -> tuple[tuple[int, float], Token, TriggerRule] | None:
+    """Headline grammar leaves the tagger guessing: "Air force bombs training camp" and
+    "Police in X allege companies violated law" come out with the verb as a noun. When a
+    title holds no trigger as parsed, the first word tagged as a noun that can only be a
+    present-tense verb form of an unconditioned verb trigger ("bombs", "allege") is read
+    as the verb; "-ing" and "-ed" forms are left alone (the tagger reads those well)."""
+    for tok in doc:
+        if tok.pos_ != "NOUN" or tok.lower_.endswith(("ing", "ed")):
+            continue
+        if tok.i == 0 or tok.dep_ == "ROOT":
+            continue  # the head word: a subject ("Bombs kill 20") or handled by the parse
+        rule = lexicon.verb_rule_for_noun(tok)
+        if rule is not None:
+            return ((0, -rule.weight), tok, rule)
+    return None
 
 
 def _sentence_case(title: str) -> str:
