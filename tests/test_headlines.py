@@ -42,3 +42,17 @@ def test_body_event_of_the_headline_type_is_ranked_first(coder) -> None:
     events = coder.code(text, title="Police Arrest Ten in Istanbul", published="2020-01-21")
     top = headline_event(events)
     assert top is not None and top.event == "COERCE" and top.sentence_index == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Government Lifts Curfew in Capital", "CONCEDE"),  # "lifts" read as a compound noun
+        ("Kenya Releases Detained Activists", "RETREAT"),  # not the detention
+        ("Sanctions on Iran Lifted After Deal", "RETREAT"),  # headline passive without "were"
+        ("Shops Smashed by Violent Protesters in Lagos", "PROTEST"),  # the passive's agent
+    ],
+)
+def test_headline_verbs_read_again(coder, title: str, expected: str) -> None:
+    top = headline_event(coder.code(BODY, title=title, published="2020-01-21"))
+    assert top is not None and top.event == expected

@@ -8,6 +8,7 @@ resource once; `code`, `code_article` and `code_many` reuse them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -55,6 +56,7 @@ _HEADLINE_CONFIDENCE = 0.9  # a headline event with no body event of its type
 _HEADLINE_MATCH = 0.95  # a body event of the headline's type
 _BELOW_HEADLINE = 0.85  # other events of a story with a headline event
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_POSSESSIVE = re.compile(r"\s*['’]s?$")
 _LEAD_BONUS = 0.05
 
 
@@ -227,15 +229,27 @@ class Coder:
                 rule = self._r.lexicon.verb_rule_for_noun(tok)
             if rule is None or any(c.dep_ == "neg" for c in tok.children):
                 continue
-            depth = sum(1 for _ in tok.ancestors)
+            depth = float(sum(1 for _ in tok.ancestors))
+            if tok.dep_ == "acl" and tok.tag_ == "VBN":
+                depth -= 1.5  # "Ban on party overturned": what happened to the noun is the news
             key = (depth, -rule.weight)
             if best is None or key < best[0]:
-                best = (key, tok, rule)
+                best = (key, tok, rule, 0)
+        # "Government lifts curfew", "X releases detained activists": the verb was read as
+        # a noun, and a lesser trigger ("curfew", "detained") would stand for it
+        reread = _headline_verb_reread(doc, self._r.nlp, self._r.lexicon)
+        if reread is not None and (
+            best is None
+            or best[0][0] > 0
+            or best[1].pos_ != "VERB"
+            or best[1].idx > reread[1].idx + reread[3]
+        ):
+            best = reread
         if best is None:
             best = _misread_headline_verb(doc, self._r.lexicon)
         if best is None:
             return None
-        _, tok, rule = best
+        _, tok, rule, shift = best
         event, cameo = rule.event, rule.cameo
         reading = promise_reading(tok, rule, self._r.lexicon) if rule.event == "AGREE" else None
         if reading:
@@ -252,9 +266,10 @@ class Coder:
         code = self._r.ontology.cameo(cameo)
         published = article.published
         actor = Actor(text="", name=None, country=None, sector=None, code=None)
-        trigger_text = title[tok.idx : tok.idx + len(tok.text)] if len(title) == len(doc.text) else tok.text
+        start = tok.idx + shift
+        trigger_text = title[start : start + len(tok.text)] if len(title) == len(doc.text) else tok.text
         return Event(
-            event_id=_event_id(article, -1, tok.idx, event, actor, None),
+            event_id=_event_id(article, -1, start, event, actor, None),
             doc_id=article.doc_id,
             event=event,
             mode=rule.mode if event == rule.event else None,
@@ -269,7 +284,7 @@ class Coder:
             location=None,
             sentence_index=-1,
             sentence=title,
-            trigger=Trigger(trigger_text, tok.idx, tok.idx + len(tok.text)),
+            trigger=Trigger(trigger_text, start, start + len(tok.text)),
             confidence=_HEADLINE_CONFIDENCE,
             coder_version=self.version,
         )
@@ -288,7 +303,7 @@ class Coder:
             head = doc[m.end - 1]
             while head.dep_ in ("compound", "flat") and head.head.i != head.i:
                 head = head.head
-            if head.i in seen or head.dep_ in ("poss", "amod"):
+            if head.i in seen or head.dep_ == "amod":
                 continue
             seen.add(head.i)
             resolved = self._resolver.resolve(
@@ -296,11 +311,19 @@ class Coder:
                 with_conjuncts=head.dep_ in ("nsubj", "nsubjpass")
                 or (head.dep_ == "pobj" and head.head.lower_ == "between"),
             )
+            # "Jeremy Hunt's revelation that he ...": the possessor of the subject is who
+            # the sentence is about; a possessor elsewhere is at least a person named
+            role = head.head if head.dep_ == "poss" else head
             for ra in resolved:
                 if ra.is_person and not ra.from_discourse:
-                    if head.dep_ in ("nsubj", "nsubjpass"):
-                        subject_person = ra.actor
-                    other_person = ra.actor
+                    actor = ra.actor
+                    if role is not head:
+                        actor = dataclasses.replace(actor, text=_POSSESSIVE.sub("", actor.text))
+                    if role.dep_ in ("nsubj", "nsubjpass"):
+                        subject_person = (subject_person or actor) if role is not head else actor
+                    other_person = actor
+            if head.dep_ == "poss":
+                continue  # a possessive state ("Iran's leadership") makes no group
             if len({ra.actor.country for ra in resolved if ra.actor.country}) >= 2:
                 discourse.set_group([ra.actor for ra in resolved])
         # "he" in the next sentence: the person who was the subject, else the last one named;
@@ -673,9 +696,36 @@ def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return bool(covered) and min(s[0] for s in covered) <= start + 3
 
 
+def _headline_verb_reread(
+    doc: Doc, nlp: Language, lexicon: TriggerLexicon
+) -> tuple[tuple[float, float], Token, TriggerRule, int] | None:
+    """Headlines drop articles and auxiliaries, so "Government lifts curfew in capital" is
+    tagged as one noun phrase. The first noun-tagged (or compounded) third-person "-s" form
+    of a verb trigger that follows the subject's last noun is read again as a verb: the
+    rest of the title is parsed behind a plain subject ("It lifts curfew in capital"), and
+    its rule is tried there, with its conditions on what follows it. The token returned
+    belongs to that re-read, with the shift of its offsets into the title."""
+    for tok in doc:
+        if tok.i == 0 or not tok.lower_.endswith("s") or tok.lower_.endswith("ss"):
+            continue
+        if tok.pos_ == "VERB" and tok.dep_ not in ("compound", "amod", "nmod", "nsubj"):
+            continue
+        if doc[tok.i - 1].pos_ not in ("NOUN", "PROPN") or not lexicon.may_trigger(tok.lower_):
+            continue
+        rest = doc[tok.i :].text
+        reread = nlp("It " + rest)
+        verb = reread[1]
+        if verb.pos_ != "VERB" or verb.text != tok.text:
+            continue
+        rule = lexicon.rule_for(verb, lambda _t: True)
+        if rule is not None:
+            return ((0, -rule.weight), verb, rule, tok.idx - verb.idx)
+    return None
+
+
 def _misread_headline_verb(
     doc: Doc, lexicon: TriggerLexicon
-) -> tuple[tuple[int, float], Token, TriggerRule] | None:
+) -> tuple[tuple[float, float], Token, TriggerRule, int] | None:
     """Headline grammar leaves the tagger guessing: "Air force bombs training camp" and
     "Police in X allege companies violated law" come out with the verb as a noun. When a
     title holds no trigger as parsed, the first word tagged as a noun that can only be a
@@ -688,7 +738,7 @@ def _misread_headline_verb(
             continue  # the head word: a subject ("Bombs kill 20") or handled by the parse
         rule = lexicon.verb_rule_for_noun(tok)
         if rule is not None:
-            return ((0, -rule.weight), tok, rule)
+            return ((0, -rule.weight), tok, rule, 0)
     return None
 
 

@@ -62,6 +62,7 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "override": ("overrode", "overridden"), "overrule": ("overruled",),
     "swear": ("swore", "sworn"), "forbid": ("forbade", "forbidden"),
     "shake": ("shook", "shaken"), "seize": ("seized",), "arise": ("arose", "arisen"),
+    "bring": ("brought",), "unfreeze": ("unfroze", "unfrozen"), "overrun": ("overran",),
 }  # fmt: skip
 
 
@@ -115,6 +116,10 @@ def _objects(token: Token) -> list[Token]:
     objs = _children(token, "dobj", "nsubjpass", "attr", "dative")
     if token.dep_ == "acl" and token.tag_ == "VBN":
         objs.append(token.head)  # "restrictions lifted on ...": the noun the participle modifies
+    if not objs and token.tag_ in ("VBN", "VBD") and not _children(token, "aux"):
+        # headline grammar drops "were": in "Sanctions on X lifted" the subject underwent it
+        # (only a subject the rule names as its object counts: "Iran lifted" stays Iran's)
+        objs.extend(_children(token, "nsubj"))
     for obj in list(objs):
         objs.extend(c for c in obj.conjuncts)
         # "25,000 tons of food aid", "dozens of troops": the measured thing
@@ -165,6 +170,8 @@ def _condition(key: str, value: str) -> Condition:
     if key == "subj":
         def subj(t: Token, _: Callable[[Token], bool]) -> bool:
             heads = _children(t, "nsubj", "nsubjpass")
+            # "shops smashed by protesters": the agent of a passive did it
+            heads.extend(o for a in _children(t, "agent") for o in _children(a, "pobj"))
             for h in list(heads):  # "hundreds of police"
                 for prep in _children(h, "prep"):
                     if prep.lower_ == "of":
