@@ -62,7 +62,7 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "override": ("overrode", "overridden"), "overrule": ("overruled",),
     "swear": ("swore", "sworn"), "forbid": ("forbade", "forbidden"),
     "shake": ("shook", "shaken"), "seize": ("seized",), "arise": ("arose", "arisen"),
-    "bring": ("brought",), "unfreeze": ("unfroze", "unfrozen"), "overrun": ("overran",),
+    "bring": ("brought",), "unfreeze": ("unfroze", "unfrozen"),
 }  # fmt: skip
 
 
