@@ -56,3 +56,17 @@ def test_body_event_of_the_headline_type_is_ranked_first(coder) -> None:
 def test_headline_verbs_read_again(coder, title: str, expected: str) -> None:
     top = headline_event(coder.code(BODY, title=title, published="2020-01-21"))
     assert top is not None and top.event == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Kenya and Uganda Ratify Agreement on Trade", "SUPPORT"),  # finalising is support
+        ("Oman and Iran Strengthen Ties", "SUPPORT"),  # diplomatic cooperation
+        ("Japan and India Expand Cooperation in Energy", "COOPERATE"),  # material cooperation
+        ("Peru and Chile Hold Talks on Border", "CONSULT"),
+    ],
+)
+def test_headline_with_a_coordinated_subject(coder, title: str, expected: str) -> None:
+    top = headline_event(coder.code(BODY, title=title, published="2020-01-21"))
+    assert top is not None and top.event == expected

@@ -700,20 +700,28 @@ def _headline_verb_reread(
     doc: Doc, nlp: Language, lexicon: TriggerLexicon
 ) -> tuple[tuple[float, float], Token, TriggerRule, int] | None:
     """Headlines drop articles and auxiliaries, so "Government lifts curfew in capital" is
-    tagged as one noun phrase. The first noun-tagged (or compounded) third-person "-s" form
-    of a verb trigger that follows the subject's last noun is read again as a verb: the
-    rest of the title is parsed behind a plain subject ("It lifts curfew in capital"), and
+    tagged as one noun phrase. The first noun-tagged (or compounded) verb form of a trigger
+    that follows the subject's last noun is read again as a verb: the
+    rest of the title is parsed behind a plain subject ("It lifts curfew in capital", or
+    "They ratify agreement" after "X and Y"), and
     its rule is tried there, with its conditions on what follows it. The token returned
     belongs to that re-read, with the shift of its offsets into the title."""
     for tok in doc:
-        if tok.i == 0 or not tok.lower_.endswith("s") or tok.lower_.endswith("ss"):
+        if tok.i == 0:
             continue
-        if tok.pos_ == "VERB" and tok.dep_ not in ("compound", "amod", "nmod", "nsubj"):
+        singular = tok.lower_.endswith("s") and not tok.lower_.endswith("ss")
+        # "X and Y ratify agreement": a plain form after a coordinated subject
+        plural = tok.lower_ == tok.lemma_.lower() and any(
+            t.lower_ in ("and", ",") for t in doc[: tok.i - 1]
+        )
+        if not (singular or plural):
+            continue
+        if tok.pos_ == "VERB" and tok.dep_ not in ("compound", "amod", "nmod", "nsubj", "conj"):
             continue
         if doc[tok.i - 1].pos_ not in ("NOUN", "PROPN") or not lexicon.may_trigger(tok.lower_):
             continue
         rest = doc[tok.i :].text
-        reread = nlp("It " + rest)
+        reread = nlp(("It " if singular else "They ") + rest)
         verb = reread[1]
         if verb.pos_ != "VERB" or verb.text != tok.text:
             continue
