@@ -172,6 +172,7 @@ def _condition(key: str, value: str) -> Condition:
             heads = _children(t, "nsubj", "nsubjpass")
             # "shops smashed by protesters": the agent of a passive did it
             heads.extend(o for a in _children(t, "agent") for o in _children(a, "pobj"))
+            heads.extend([c for h in heads for c in h.conjuncts])  # "trainers and arms arrive"
             for h in list(heads):  # "hundreds of police"
                 for prep in _children(h, "prep"):
                     if prep.lower_ == "of":
