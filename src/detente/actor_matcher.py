@@ -95,9 +95,15 @@ class _Group:
     rank: int
 
 
-def _variants(pattern: str) -> Iterator[str]:
-    """The pattern, its "The ..." form and its curly-apostrophe form."""
+def _variants(pattern: str, *, institution: bool = False) -> Iterator[str]:
+    """The pattern, its "The ..." form and its curly-apostrophe form; for an institution's
+    name of three words or more, also the house style that keeps only the first capital
+    ("European court of human rights", "UN security council")."""
     starts = [pattern, "The " + pattern[4:]] if pattern.startswith("the ") else [pattern]
+    words = pattern.split(" ")
+    if institution and len(words) >= 3 and words[0][:1].isupper():
+        lowered = " ".join([words[0], *(w if w.isupper() else w.lower() for w in words[1:])])
+        starts.append(lowered)
     forms = {*starts, *(form.replace("'", "\u2019") for form in starts)}
     yield from sorted(forms)
 
@@ -120,7 +126,9 @@ class ActorMatcher:
             elif not entry.case_sensitive:
                 table, forms = imported, _variants(entry.pattern.lower())
             else:
-                table, forms = orth, _variants(entry.pattern)
+                table, forms = orth, _variants(
+                    entry.pattern, institution=entry.kind is EntryKind.IGO
+                )
             for form in forms:
                 table.setdefault(form, []).append(entry)
 

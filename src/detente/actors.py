@@ -100,19 +100,23 @@ class ResolvedActor:
 def np_tokens(head: Token, *, follow_of: bool = True) -> list[Token]:
     """The tokens of the noun phrase headed by `head`, without clauses and conjuncts.
 
-    Modifiers' own conjuncts stay ("Russian and Chinese ministers"); an "of" phrase is
-    followed only from the head ("President of the UN General Assembly").
+    Modifiers' own conjuncts stay ("Russian and Chinese ministers"); an "of" or "from"
+    phrase is followed only from the head ("President of the UN General Assembly",
+    "fighters from Iraq").
     """
     out = [head]
     stack = [head]
     while stack:
         tok = stack.pop()
         for child in tok.children:
+            # "fighters from Iraq" are Iraqi as "officials of Iraq" are
             keep = child.dep_ in _NP_DEPS or (
-                follow_of and child.dep_ == "prep" and child.lower_ == "of" and tok.i == head.i
+                follow_of and child.dep_ == "prep" and child.lower_ in ("of", "from")
+                and tok.i == head.i
             )
             if child.dep_ == "pobj" and tok.dep_ == "prep" and (
-                tok.lower_ == "of" or (tok.lower_ == "to" and tok.head.lower_ in _AIDE_HEADS)
+                tok.lower_ in ("of", "from")
+                or (tok.lower_ == "to" and tok.head.lower_ in _AIDE_HEADS)
             ):
                 keep = True
             if child.dep_ == "conj" and tok.i != head.i and tok.dep_ in ("amod", "compound", "poss"):

@@ -792,8 +792,11 @@ def _factuality(trigger: Token, clause: Token) -> str:
     tok = chain[-1]
     # climb through infinitive and conjunct links that share the clause's reality
     for _ in range(4):
-        if tok.dep_ == "conj" and any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+        if tok.dep_ == "conj" and any(
+            c.dep_ in ("aux", "auxpass") and c.tag_ != "VB" for c in tok.children
+        ):
             break  # "do not consider ..., and have supported ...": its own tense, its own truth
+            # (a bare "be" shares the head's modal: "can either stay ... or be repatriated")
         if tok.dep_ in ("xcomp", "conj", "aux", "acomp") and tok.head != tok:
             tok = tok.head
             chain.append(tok)
@@ -805,6 +808,8 @@ def _factuality(trigger: Token, clause: Token) -> str:
             chain.append(tok)
         else:
             break
+    if _running_toll(trigger):
+        return "unreal"
     future = negated = conditional = possible = False
     subjects = [c for t in chain for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
     if any(c.dep_ == "preconj" and c.lower_ == "neither" for s in subjects for c in s.children):
@@ -853,6 +858,23 @@ def _factuality(trigger: Token, clause: Token) -> str:
     if future and conditional:
         return "conditional-future"
     return "future" if future else "real"
+
+
+def _running_toll(trigger: Token) -> bool:
+    """'More than 330,000 people have been killed in Syria since the conflict began': a
+    count of deaths over a period, in the present perfect and naming no one who did it, is
+    a toll, not an event."""
+    if trigger.lemma_.lower() not in ("kill", "die", "displace", "wound", "injure"):
+        return False
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in trigger.children)
+    since = any(
+        (c.dep_ == "prep" and c.lower_ == "since")
+        or (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children))
+        for c in trigger.children
+    )
+    # "Israeli troops have killed 20 Palestinians since Friday" names who: that is an event
+    agent = any(c.dep_ in ("nsubj", "agent") for c in trigger.children)
+    return perfect and since and not agent
 
 
 _BACKGROUND_MARKS = frozenset({"after", "before", "since", "when", "as", "while", "because",
