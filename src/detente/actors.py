@@ -192,7 +192,9 @@ class ActorResolver:
                 if found:
                     return found
             if low in _PERSONAL:
-                earlier = self._earlier_person(head, mentions, on)
+                earlier = self._earlier_person(head, mentions, on) or self._fronted_for(
+                    head, mentions, on
+                )
                 if earlier is not None:
                     return [ResolvedActor(earlier, head, True, True)]
             if low in _PERSONAL and discourse.last_person:
@@ -343,6 +345,28 @@ class ActorResolver:
                     return self._person(m.entry, head.text, on)
         return None
 
+    def _fronted_for(
+        self, pronoun: Token, mentions: dict[int, Mention], on: dt.date | None
+    ) -> Actor | None:
+        """ "Following his talks with May, Yildirim said ...": a pronoun in a phrase put
+        before the main clause's subject refers forward to that subject."""
+        root = pronoun.sent.root
+        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.i <= pronoun.i:
+            return None
+        tok = pronoun
+        while tok.head != tok and tok.head != root:
+            tok = tok.head
+        if tok.head != root or tok.dep_ not in ("prep", "advcl", "npadvmod") or tok.i > subject.i:
+            return None
+        m = mentions.get(subject.i)
+        if m is not None and m.entry.kind is EntryKind.PERSON:
+            return self._person(m.entry, subject.text, on)
+        if m is None and subject.pos_ == "PROPN" and subject.ent_type_ == "PERSON":
+            name = subject.doc[subject.left_edge.i : subject.i + 1].text
+            return Actor(name, name, None, None, None)
+        return None
+
     def _mentions_in(self, tokens: list[Token], mentions: dict[int, Mention]) -> list[Mention]:
         seen: dict[int, Mention] = {}
         for tok in tokens:
@@ -434,6 +458,8 @@ def _span_text(head: Token, tokens: list[Token]) -> str:
     doc = head.doc
     start = min(t.i for t in tokens)
     end = max(t.i for t in tokens) + 1
+    if end - start > 1 and doc[end - 1].tag_ == "POS":
+        end -= 1  # "Russia's invasion": the actor is Russia
     span: Span = doc[start:end]
     text = span.text
     for lead in ("the ", "The ", "a ", "A ", "an ", "An "):

@@ -90,6 +90,7 @@ _EVENT_HEADS = frozenset({"campaign", "operation", "mission", "offensive", "raid
 # Verbs whose object is what is talked about, not whom: "discussed Syria with Erdogan".
 _TOPIC_VERBS = frozenset({"discuss", "debate"})
 _BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT"})
+_PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
 # Nominal acts that, with their agent named, report something that happened.
 _REPORTED_NOUN_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST", "CONSULT"})
 _OBLIGATION = frozenset({"must", "should"})
@@ -488,6 +489,13 @@ class EventExtractor:
             # "sanctions on Russia", "sanctions imposed on Russia"
             if prep.lower_ in ("to", "on", "against", "with", "at", "upon", "into"):
                 recipients.extend(c for c in prep.children if c.dep_ == "pobj")
+            elif (
+                prep.lower_ == "of" and actors and prep.head == noun
+                and rule.event in _PATIENT_OF_TYPES
+            ):
+                # "Russia's invasion of Ukraine", "the US bombing of Raqqa": with its doer
+                # named, the "of" phrase of a use of force is the one it was used on
+                recipients.extend(c for c in prep.children if c.dep_ == "pobj")
         between = [
             c for p in kids if p.dep_ == "prep" and p.lower_ == "between"
             for c in p.children if c.dep_ == "pobj"
@@ -810,6 +818,12 @@ def _factuality(trigger: Token, clause: Token) -> str:
             break
     if _running_toll(trigger):
         return "unreal"
+    if any(
+        c.dep_ == "prep" and c.lower_ == "in" and c.i < t.i
+        and any(p.lower_ in ("case", "event") for p in c.children)
+        for t in chain for c in t.children
+    ):
+        return "unreal"  # "in case Isis raided the house"
     future = negated = conditional = possible = False
     subjects = [c for t in chain for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
     if any(c.dep_ == "preconj" and c.lower_ == "neither" for s in subjects for c in s.children):
@@ -840,6 +854,15 @@ def _factuality(trigger: Token, clause: Token) -> str:
                 elif low == "going" or c.lemma_ == "go":
                     future = True
         if t.lemma_.lower() in _INTENT_HEADS and t != trigger:
+            future = True
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        # "a round of talks is due to resume", "talks are set to begin": the noun's predicate
+        gov = trigger
+        for _ in range(4):
+            if gov.pos_ in ("VERB", "AUX") or gov.head == gov:
+                break
+            gov = gov.head
+        if any(c.dep_ == "acomp" and c.lemma_.lower() in _INTENT_HEADS for c in gov.children):
             future = True
     if negated:
         return "refused" if future else "unreal"

@@ -315,6 +315,11 @@ class _Candidate:
 
 def _clause_heads(trigger: Token) -> set[int]:
     """Token indices of the trigger's clause head and the clauses it is chained into."""
+    if (
+        trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "pobj"
+        and trigger.head.lower_ in ("after", "before", "since", "following", "until")
+    ):
+        return {trigger.i}  # "fled to the US after the invasion of Afghanistan": another time
     head = trigger
     while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
