@@ -91,6 +91,9 @@ _EVENT_HEADS = frozenset({"campaign", "operation", "mission", "offensive", "raid
 _TOPIC_VERBS = frozenset({"discuss", "debate"})
 _BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT"})
 _PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
+# Verbs whose subject undergoes the act their object names ("faced criticism from X").
+_UNDERGO_VERBS = frozenset({"face", "suffer", "receive", "endure", "undergo", "draw", "attract",
+                            "earn", "incur", "weather", "survive"})  # fmt: skip
 # Nominal acts that, with their agent named, report something that happened.
 _REPORTED_NOUN_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST", "CONSULT"})
 _OBLIGATION = frozenset({"must", "should"})
@@ -444,6 +447,8 @@ class EventExtractor:
         preps = _RECIPIENT_PREPS + (("from", "out") if rule.mode == "withdraw" else ())
         if verb.lemma_.lower() in ("mediate", "broker", "arbitrate"):
             preps += ("between",)  # "mediated between Israel and Hamas": both parties
+        if rule.mode == "visit" and verb.lemma_.lower() in ("arrive", "land"):
+            preps += ("in",)  # "Putin arrived in Ankara": the hosts are who was visited
         for prep in (c for c in verb.children if c.dep_ == "prep"):
             if prep.lower_ in preps:
                 recipients.extend(c for c in prep.children if c.dep_ == "pobj")
@@ -502,6 +507,20 @@ class EventExtractor:
         ]  # fmt: skip
         if rule.event not in _BETWEEN_NOUN_EVENTS:
             between = []
+        if (
+            noun.dep_ == "dobj" and head.lemma_.lower() in _UNDERGO_VERBS
+            and quad_class(rule.event) in (QuadClass.VERBAL_CONFLICT, QuadClass.MATERIAL_CONFLICT)
+        ):
+            # "Putin has faced sharp western criticism", "the minister faces charges": the
+            # subject is on the receiving end; the doer is whoever the noun names, if anyone
+            actors.extend(
+                c for k in (noun, head) for p in k.children
+                if p.dep_ == "prep" and p.lower_ == "from" for c in p.children if c.dep_ == "pobj"
+            )
+            if not actors:
+                return None
+            recipients.extend(c for c in head.children if c.dep_ in ("nsubj", "nsubjpass"))
+            return head, actors, recipients, -0.05
         if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             if not _is_light(head):
                 return None  # "condemned the attack": the verb is the event

@@ -167,6 +167,9 @@ def _condition(key: str, value: str) -> Condition:
             for p in _children(t, "prep")
             for o in _children(p, "pobj")
         )
+    if key == "notsubj":
+        # "Putin arrived in Ankara" is a visit; "four extremists arrived in Turkey" is not
+        return lambda t, f: not _condition("subj", value)(t, f)
     if key == "subj":
         def subj(t: Token, _: Callable[[Token], bool]) -> bool:
             heads = _children(t, "nsubj", "nsubjpass")
