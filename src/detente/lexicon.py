@@ -262,6 +262,10 @@ class TriggerLexicon:
         self._rules: dict[tuple[str, str], list[TriggerRule]] = {}
         for rule in rules:
             self._rules.setdefault((rule.lemma, rule.pos), []).append(rule)
+        for key, listed in self._rules.items():
+            # the first rule that holds wins, so a rule with conditions ("withdraw a
+            # complaint") goes before its word's catch-all ("withdraw"), wherever it is listed
+            self._rules[key] = sorted(listed, key=lambda r: not r.conditions)
         self._lemma_of: dict[str, set[str]] = {}
         for lemma, _ in self._rules:
             for form in inflections(lemma):
