@@ -91,6 +91,8 @@ _EVENT_HEADS = frozenset({"campaign", "operation", "mission", "offensive", "raid
 _TOPIC_VERBS = frozenset({"discuss", "debate"})
 _BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT"})
 _PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
+_ATTACK_MEANS = frozenset({"strike", "airstrike", "raid", "bombing", "shelling", "bombardment",
+                           "attack", "missile", "rocket", "offensive", "drone"})  # fmt: skip
 # Verbs whose subject undergoes the act their object names ("faced criticism from X").
 _UNDERGO_VERBS = frozenset({"face", "suffer", "receive", "endure", "undergo", "draw", "attract",
                             "earn", "incur", "weather", "survive"})  # fmt: skip
@@ -728,6 +730,12 @@ def _nominal_agents(trigger: Token) -> list[Token]:
         for prep in noun.children:
             if prep.dep_ == "prep" and prep.lower_ == "by":
                 heads.extend(c for c in prep.children if c.dep_ == "pobj")
+    for noun in nouns:
+        # "killed in a US drone strike", "in Russian airstrikes": whose means of attack
+        if noun.lemma_.lower() in _ATTACK_MEANS:
+            mods = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod")]
+            mods += [g for c in mods for g in c.children if g.dep_ in ("amod", "compound")]
+            heads.extend(c for c in mods if c.ent_type_ in ("NORP", "GPE", "ORG"))
     return heads[:1]
 
 

@@ -332,6 +332,12 @@ def _clause_heads(trigger: Token) -> set[int]:
     return heads
 
 
+# Means of attack: a name that modifies one says whose it is ("a US drone strike").
+_WEAPON_NOUNS = frozenset({"strike", "airstrike", "drone", "raid", "bombing", "shelling",
+                           "bombardment", "missile", "rocket", "jet", "warplane", "attack",
+                           "offensive", "operation", "helicopter", "artillery"})  # fmt: skip
+
+
 def _path_role(start: Token, heads: set[int]) -> str | None:
     """How the entity at `start` relates to the trigger: "place", "origin" or None."""
     tok = start
@@ -346,7 +352,10 @@ def _path_role(start: Token, heads: set[int]) -> str | None:
             governor = head.head
             if prep in _LOCATIVE and governor.lemma_.lower() not in _NOT_PLACE_HEADS:
                 role = role or "place"
-            elif prep == "on" and (tok.lower_ in _ON_NOUNS or role == "place"):
+            elif prep == "on" and (
+                tok.lower_ in _ON_NOUNS or role == "place"
+                or governor.lemma_.lower() in _WEAPON_NOUNS  # "airstrikes on Idlib"
+            ):
                 role = role or "place"
             elif prep in ("to", "into") and governor.lemma_.lower() in _MOTION_WORDS:
                 role = role or "place"
@@ -404,6 +413,14 @@ def event_location(
             continue
         hint = _country_hint(ent, gazetteer)
         match = gazetteer._lookup(ent.text, country=hint)
+        owner = ent.root.dep_ in ("compound", "nmod", "amod") and (
+            ent.root.head.lemma_.lower() in _WEAPON_NOUNS
+        )
+        if owner and (
+            (match is None and ent.label_ == "NORP")
+            or (match is not None and match.kind is PlaceKind.COUNTRY)
+        ):
+            continue  # "a US drone strike" is whose strike; "the Afrin offensive" is where
         if match is not None:
             location, kind = match.location, int(match.kind)
         elif ent.label_ in _PLACE_LABELS:
