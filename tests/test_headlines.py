@@ -70,3 +70,15 @@ def test_headline_verbs_read_again(coder, title: str, expected: str) -> None:
 def test_headline_with_a_coordinated_subject(coder, title: str, expected: str) -> None:
     top = headline_event(coder.code(BODY, title=title, published="2020-01-21"))
     assert top is not None and top.event == expected
+
+
+def test_history_an_article_recalls_is_left_out_unless_kept(coder) -> None:
+    text = "In 2014, Russian troops attacked Ukraine. Russian troops attacked Ukraine on Monday."
+    dates = [e.date for e in coder.code(text, published="2018-06-30")]
+    assert dates == ["2018-06-25"]
+    saved, coder.history_days = coder.history_days, None
+    try:
+        dates = [e.date for e in coder.code(text, published="2018-06-30")]
+    finally:
+        coder.history_days = saved
+    assert dates == ["2014", "2018-06-25"]

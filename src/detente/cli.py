@@ -65,6 +65,9 @@ def main(verbose: int) -> None:
 @click.option("--dictionary", "dictionaries", multiple=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Extra PETRARCH/CAMEO actor dictionary (repeatable).")
+@click.option("--keep-history", is_flag=True,
+              help="Also code events dated more than two years before publication "
+                   "(history an article recalls; left out by default).")
 @friendly_errors
 def code_command(
     sources: tuple[str, ...],
@@ -73,6 +76,7 @@ def code_command(
     fmt: str,
     workers: int | None,
     dictionaries: tuple[Path, ...],
+    keep_history: bool,
 ) -> None:
     """Code documents into events: FILE... (txt, md, html, jsonl, csv), a directory, or - for stdin."""
     from detente.coding import code_sources
@@ -86,6 +90,7 @@ def code_command(
         jsonl=True if jsonl_path and not sources else None,
         workers=workers,
         dictionaries=dictionaries,
+        keep_history=keep_history,
         out=sys.stdout,
         fmt=fmt,
         on_problem=lambda p: click.echo(f"detente: {p}", err=True),

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Token
 from detente import __version__
 from detente.actor_matcher import ActorMatcher, Mention
 from detente.actors import CROWDS, PAIR_HEADS, PATRON_WORDS, SAY_VERBS, ActorResolver, Discourse
-from detente.dates import find_date_phrases, resolve_date
+from detente.dates import DatePhrase, find_date_phrases, resolve_date
 from detente.errors import InputError
 from detente.events import CUE_WORDS, SAY_FORMS, Candidate, EventExtractor, promise_reading
 from detente.knowledge import ActorKB, EntryKind
@@ -58,6 +58,8 @@ _BELOW_HEADLINE = 0.85  # other events of a story with a headline event
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
 _LEAD_BONUS = 0.05
+# Events that ended this long before publication are history the article recalls, not news.
+HISTORY_DAYS = 730
 
 
 @dataclass(frozen=True)
@@ -83,14 +85,20 @@ class Coder:
             lexicon=resources.lexicon, resolver=self._resolver, ontology=resources.ontology
         )
         self.version = f"detente {__version__} / {resources.kb.version}"
+        self.history_days: int | None = HISTORY_DAYS
         self._options: dict[str, object] = {}
 
     @classmethod
     def build(
-        cls, *, model: str | None = None, dictionaries: Sequence[Path] = ()
+        cls,
+        *,
+        model: str | None = None,
+        dictionaries: Sequence[Path] = (),
+        history_days: int | None = HISTORY_DAYS,
     ) -> Coder:
         """Load the spaCy pipeline, the actor knowledge base (plus optional CAMEO
-        dictionaries), the trigger lexicon and the gazetteer."""
+        dictionaries), the trigger lexicon and the gazetteer. Events dated more than
+        `history_days` before publication are history and left out (None keeps them)."""
         nlp = load_pipeline(model)
         kb = ActorKB.load(dictionaries=dictionaries)
         ontology = Ontology.load()
@@ -103,7 +111,10 @@ class Coder:
             gazetteer=Gazetteer.load(),
         )
         coder = cls(resources=resources)
-        coder._options = {"model": model, "dictionaries": tuple(dictionaries)}
+        coder.history_days = history_days
+        coder._options = {
+            "model": model, "dictionaries": tuple(dictionaries), "history_days": history_days
+        }
         return coder
 
     # -- public -------------------------------------------------------------
@@ -155,7 +166,8 @@ class Coder:
                         article, sentence, doc, cand, title_events, mentions,
                         carried if _told_in_past(cand.trigger) else None, dominant,
                     )
-                    events.append(event)
+                    if not _history(event, article.published, self.history_days):
+                        events.append(event)
             named_any = False
             for cand in cands:
                 named = clause_date(cand.trigger, article.published)
@@ -654,7 +666,9 @@ def clause_date(trigger: Token, published: dt.date | None) -> ResolvedDate | Non
         clause = clause.head
     for _ in range(4):
         own = _own_clause(clause)
-        inside = [p for p in phrases if _within(p.start, p.end, own)]
+        inside = [
+            p for p in phrases if _within(p.start, p.end, own) and not _bounds_or_compares(doc, p)
+        ]
         if inside:
             best = min(inside, key=lambda p: abs(p.start - trigger.idx))
             resolved = resolve_date(best.text, published)
@@ -666,6 +680,24 @@ def clause_date(trigger: Token, published: dt.date | None) -> ResolvedDate | Non
         while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
             clause = clause.head
     return None
+
+
+def _bounds_or_compares(doc: Doc, phrase: DatePhrase) -> bool:
+    """A phrase that bounds a state ("have supported it since 2014", "until 2020") or dates
+    a comparison ("Like Grozny in 1999, the city has been besieged") does not date the event."""
+    if phrase.text.split(" ", 1)[0].lower() in ("since", "until", "till"):
+        return True
+    token = doc.char_span(phrase.start, phrase.end, alignment_mode="expand")
+    if token is None:
+        return False
+    tok = token.root
+    for _ in range(4):
+        if tok.lower_ in ("like", "unlike") and tok.dep_ == "prep":
+            return True
+        if tok.head == tok:
+            break
+        tok = tok.head
+    return False
 
 
 def _named_day(doc: Doc, published: dt.date | None) -> ResolvedDate | None:
@@ -748,6 +780,22 @@ def _misread_headline_verb(
         if rule is not None:
             return ((0, -rule.weight), tok, rule, 0)
     return None
+
+
+def _history(event: Event, published: dt.date | None, days: int | None) -> bool:
+    """History an article recalls ("the Soviet invasion of Afghanistan in 1979") is
+    background, not news: an event whose whole period ended more than `days` before the
+    publication date is not reported (it was news when it happened)."""
+    if days is None or published is None or not event.date:
+        return False
+    parts = [int(p) for p in event.date.split("-")]
+    if len(parts) == 1:
+        end = dt.date(parts[0], 12, 31)
+    elif len(parts) == 2:
+        end = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1) - dt.timedelta(days=1)
+    else:
+        end = dt.date(*parts[:3])
+    return end < published - dt.timedelta(days=days)
 
 
 def _sentence_case(title: str) -> str:

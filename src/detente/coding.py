@@ -35,14 +35,16 @@ def code_sources(
     jsonl: bool | None = None,
     workers: int | None = None,
     dictionaries: Sequence[Path] = (),
+    keep_history: bool = False,
     on_problem: Callable[[ReadProblem], None],
 ) -> CodeSummary:
-    """Code every readable document in `sources` and write its events to `out`.
+    """Code every readable document in `sources` and write its events to `out`
+    (`keep_history`: also events dated long before publication, see `Coder.build`).
 
     Bad documents are reported through `on_problem` and skipped; the rest is coded.
     `workers=None` uses all cores when there are more than a handful of documents.
     """
-    from detente.coder import Coder
+    from detente.coder import HISTORY_DAYS, Coder
     from detente.output import event_table, write_jsonl
 
     failed = warnings = 0
@@ -62,7 +64,9 @@ def code_sources(
     n_workers = workers if workers is not None else (
         os.cpu_count() or 1 if len(head) >= PARALLEL_THRESHOLD else 1
     )
-    coder = Coder.build(dictionaries=dictionaries)
+    coder = Coder.build(
+        dictionaries=dictionaries, history_days=None if keep_history else HISTORY_DAYS
+    )
     n_articles = n_events = 0
     collected = []
     for _article, events in coder.code_many(chain(head, articles), workers=n_workers):
