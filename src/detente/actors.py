@@ -299,7 +299,9 @@ class ActorResolver:
                 return [ResolvedActor(Actor(text, None, None, sector, None), head)]
             if ethnic:
                 return [ResolvedActor(Actor(text, None, None, Sector.CVL, None), head)]
-            if low in CROWDS and not any(c.dep_ == "prep" for c in head.children):
+            if (low in CROWDS and not any(c.dep_ == "prep" for c in head.children)) or (
+                head.lemma_.lower() in GATHERINGS and head.dep_ == "nsubj"
+            ):
                 # "thousands marched", "hundreds were killed": people, of where it happened
                 return [ResolvedActor(Actor(text, None, None, Sector.CVL, None), head)]
             return []
@@ -423,6 +425,8 @@ def _speaker_of(pronoun: Token) -> Token | None:
 # Counts of people named without saying who: civilians, of the place of the event.
 CROWDS = frozenset({"thousands", "hundreds", "tens", "dozens", "scores", "crowds", "crowd",
                      "millions"})  # fmt: skip
+# Gatherings that stand for the people in them ("protests erupted across Iran").
+GATHERINGS = frozenset({"protest", "demonstration", "rally", "riot", "march", "sit-in"})
 
 
 def _named_speaker(head: Token) -> bool:

@@ -417,7 +417,13 @@ class Coder:
         ):
             # "100 civilians were killed in Daraa": victims named without a country are
             # people of the place, else of the war the article is about
-            country = _home_country(location, doc, mentions, None, recipient.sector) or dominant
+            # (a people no state stands for is not the attacker's: "clashes between Turkish
+            # troops and Kurdish fighters")
+            stateless = cand.recipient is not None and _unmapped_people(cand.recipient.head, mentions)
+            country = _home_country(
+                location, doc, mentions, actor if stateless else None,
+                None if stateless else recipient.sector,
+            ) or (None if stateless else dominant)
             if country is not None:
                 recipient = Actor(recipient.text, recipient.name, country, recipient.sector,
                                   kb.cameo_code(country, recipient.sector))
@@ -425,7 +431,10 @@ class Coder:
             # a named person without a sector takes only the sentence's one state, not
             # the place of the event ("Prosper Avril resigned to allow Haiti's elections")
             where = location if actor.sector is not None else None
-            country = _home_country(where, doc, mentions, recipient, actor.sector)
+            stateless = _unmapped_people(cand.actor.head, mentions)
+            country = _home_country(
+                where, doc, mentions, recipient, None if stateless else actor.sector
+            )
             if (
                 country is None
                 and actor.sector not in (None, Sector.IGO, Sector.NGO)

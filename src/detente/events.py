@@ -586,7 +586,15 @@ class EventExtractor:
             clause = head.head.head if head.head.head.pos_ in ("VERB", "AUX") else head.head
         else:
             return None
+        if clause is head and noun.dep_ == "nsubj" and not between and rule.event in _BETWEEN_NOUN_EVENTS:
+            # "clashes broke out between Libyan militias": the pair hangs from the verb
+            between = [
+                c for p in head.children if p.dep_ == "prep" and p.lower_ == "between"
+                for c in p.children if c.dep_ == "pobj"
+            ]  # fmt: skip
         actors = actors or between[:1]
+        if not actors and rule.event == "PROTEST" and clause is head and noun.dep_ == "nsubj":
+            actors = [noun]  # "protests erupted across Iran": the protesters, of the place
         if not actors:
             return None
         return clause, actors, recipients, -0.1
@@ -851,6 +859,8 @@ def _factuality(trigger: Token, clause: Token) -> str:
         for t in chain for c in t.children
     ):
         return "unreal"  # "in case Isis raided the house"
+    if trigger.dep_ == "pcomp" and trigger.head.lower_ == "without":
+        return "unreal"  # "ordered the deployment without consulting parliament"
     future = negated = conditional = possible = False
     subjects = [c for t in chain for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
     if any(c.dep_ == "preconj" and c.lower_ == "neither" for s in subjects for c in s.children):

@@ -185,6 +185,12 @@ def _condition(key: str, value: str) -> Condition:
         return subj
     if key == "ccomp":
         return lambda t, _: bool(_children(t, "ccomp"))
+    if key == "noccomp":
+        # "agreed that Moscow was responsible" is a shared judgement, not a promise
+        return lambda t, _: not _children(t, "ccomp")
+    if key == "notxcomp":
+        # "declined to comment" is no refusal
+        return lambda t, _: not any(c.lemma_.lower() in opts for c in _children(t, "xcomp"))
     if key == "forto":
         # "called for the council to relinquish ...": a for-to clause under the trigger
         return lambda t, _: any(
@@ -227,6 +233,13 @@ def _condition(key: str, value: str) -> Condition:
         return lambda t, _: any(
             c.dep_ == "ccomp"
             and (any(a.lower_ in future for a in _children(c, "aux")) or c.lemma_.lower() in risk)
+            for c in t.children
+        )
+    if key == "ccompmodal":
+        # "agreed that their countries should cooperate": what is to be done, not a judgement
+        modal = {"will", "would", "shall", "should", "must", "'ll", "wo", "can", "could"}
+        return lambda t, _: any(
+            c.dep_ == "ccomp" and any(a.lower_ in modal for a in _children(c, "aux"))
             for c in t.children
         )
     if key == "ccompnofuture":
