@@ -106,6 +106,7 @@ def np_tokens(head: Token, *, follow_of: bool = True) -> list[Token]:
     """
     out = [head]
     stack = [head]
+    listed: set[int] = set()  # conjuncts of an "of" phrase ("of Germany, France and Italy")
     while stack:
         tok = stack.pop()
         for child in tok.children:
@@ -121,6 +122,12 @@ def np_tokens(head: Token, *, follow_of: bool = True) -> list[Token]:
                 keep = True
             if child.dep_ == "conj" and tok.i != head.i and tok.dep_ in ("amod", "compound", "poss"):
                 keep = True
+            if child.dep_ == "conj" and (tok.i in listed or (
+                tok.dep_ == "pobj" and tok.head.head.i == head.i
+                and tok.head.lower_ in ("of", "from")
+            )):
+                keep = True  # "the foreign ministers of Germany, France and Italy"
+                listed.add(child.i)
             if (
                 follow_of and child.dep_ == "prep" and child.lower_ == "to"
                 and tok.lower_ in _AIDE_HEADS
@@ -155,6 +162,17 @@ class ActorResolver:
     ) -> list[ResolvedActor]:
         """All actors named by the noun phrase at `head` (and its conjuncts)."""
         heads = [head, *head.conjuncts] if with_conjuncts else [head]
+        if with_conjuncts:
+            # "The US, UK and France carried out strikes": a list the parser read as an
+            # apposition ("UK") with conjuncts of its own ("France")
+            for h in list(heads):
+                own = mentions.get(h.i)
+                if own is None or own.entry.kind is not EntryKind.STATE:
+                    continue
+                for appos in (c for c in h.children if c.dep_ == "appos"):
+                    listed = mentions.get(appos.i)
+                    if listed is not None and listed.entry.kind is EntryKind.STATE:
+                        heads.extend(c for c in appos.conjuncts if c.i > appos.i)
         out: list[ResolvedActor] = []
         for h in heads:
             if h.i < head.i and h != head:
