@@ -549,6 +549,11 @@ class EventExtractor:
             return verb, actors, recipients, -0.05
         if noun.dep_ == "nsubj" and head.pos_ == "VERB" and head.lemma_.lower() in _OCCURRENCE_VERBS:
             clause = head  # "clashes erupted", "an air strike killed ..."
+        elif (
+            noun.dep_ == "attr" and head.lemma_.lower() == "be"
+            and any(c.dep_ == "expl" for c in head.children) and (actors or between)
+        ):
+            clause = head  # "there was a phone call between Putin and Erdogan"
         elif noun.dep_ == "pobj" and head.lower_ in _AFTER_PREPS:
             clause = head.head  # "after talks with ...", "amid clashes between ..."
         elif (
