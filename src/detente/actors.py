@@ -205,8 +205,16 @@ class ActorResolver:
             )
         if head.pos_ == "PRON" or low in _PERSONAL or low in _PLURAL or low in _NEUTER:
             speaker = _speaker_of(head)
+            if speaker is not None and low in _PLURAL and not _plural(speaker):
+                # "the ministry said they had killed 20 hostages": not the ministry
+                speaker = None
             if speaker is not None:
-                found = self._resolve_one(speaker, mentions=mentions, on=on, discourse=discourse)
+                # "Russia and Turkey said they would ...": they are both
+                found = (
+                    self.resolve(speaker, mentions=mentions, on=on, discourse=discourse)
+                    if low in _PLURAL
+                    else self._resolve_one(speaker, mentions=mentions, on=on, discourse=discourse)
+                )
                 if found:
                     return found
             if low in _PERSONAL:
@@ -409,6 +417,26 @@ class ActorResolver:
         sec = entry.sector or sector
         code = entry.code or self._kb.cameo_code(entry.country, sec)
         return Actor(text, entry.name, entry.country, sec, code)
+
+
+def _plural(head: Token) -> bool:
+    """Can "they" stand for the phrase at `head` ("officials", "Russia and Turkey", "a group
+    of leaders", "the government")? Not for "the ministry" or "Iran"."""
+    return (
+        head.tag_ in ("NNS", "NNPS")
+        or head.lemma_.lower() in _COLLECTIVES
+        or any(c.dep_ == "conj" for c in head.children)
+        or any(
+            p.dep_ == "prep" and p.lower_ == "of" and any(o.tag_ == "NNS" for o in p.children)
+            for p in head.children
+        )
+    )
+
+
+# Bodies British English often takes as plural ("the government said they would ...").
+_COLLECTIVES = frozenset({"group", "team", "family", "party", "coalition", "alliance", "bloc",
+                          "movement", "delegation", "government", "cabinet", "administration",
+                          "council", "committee", "opposition", "militia", "regime"})  # fmt: skip
 
 
 def _speaker_of(pronoun: Token) -> Token | None:

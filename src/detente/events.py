@@ -463,6 +463,8 @@ class EventExtractor:
             recipients.append(head)  # "the Kurds it had backed": the noun is the object
         if not recipients and rule.event not in _PURPOSE_TYPES:
             recipients.extend(_complement_recipients(verb))
+        if not recipients:
+            recipients.extend(_condition_subjects(verb))
         if verb.dep_ == "acl" and verb.tag_ == "VBN":
             recipients.append(head)
         return verb, subjects, recipients, 0.0
@@ -781,6 +783,18 @@ def _complement_recipients(verb: Token) -> list[Token]:
         if comp.dep_ == "xcomp":  # "let inspectors enter": the subject of the small clause
             for sub in (c for c in comp.children if c.dep_ in ("ccomp", "xcomp")):
                 out.extend(c for c in sub.children if c.dep_ == "nsubj")
+    return out
+
+
+def _condition_subjects(verb: Token) -> list[Token]:
+    """Whom a conditional promise or threat is aimed at: "will retaliate if Ethiopian troops
+    cross", "warned it would respond if India strikes again", "will lift sanctions if Iran
+    complies"."""
+    out: list[Token] = []
+    for clause in (verb, *(c for c in verb.children if c.dep_ == "ccomp")):
+        for adv in (c for c in clause.children if c.dep_ == "advcl"):
+            if any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in adv.children):
+                out.extend(c for c in adv.children if c.dep_ in ("nsubj", "nsubjpass"))
     return out
 
 
