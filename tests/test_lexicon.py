@@ -59,3 +59,13 @@ def test_conditions_choose_the_rule(lexicon, nlp, sentence, word, event):
     token = next(t for t in doc if t.text == word)
     rule = lexicon.rule_for(token, lambda t: t.ent_type_ in ("PERSON", "GPE", "NORP", "ORG"))
     assert rule is not None and rule.event == event
+
+
+def test_rules_that_ask_for_something_go_before_rules_that_only_rule_out(lexicon) -> None:
+    # "agreed to all demands" is a concession: the rule naming demands is tried before the
+    # near catch-all "agree (unless agreeing that ...)", whatever the order of the file
+    rules = lexicon._rules[("agree", "V")]
+    kinds = [r.when for r in rules]
+    assert kinds.index("pobj=demand|demands|concession|concessions|terms|conditions") < kinds.index(
+        "noccomp"
+    )

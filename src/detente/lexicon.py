@@ -268,6 +268,14 @@ class TriggerRule:
         return all(cond(token, is_actor) for cond in self.conditions)
 
 
+def _generality(rule: TriggerRule) -> int:
+    """0: the rule asks for something; 1: it only rules things out; 2: it has no condition."""
+    if not rule.conditions:
+        return 2
+    keys = [p.split("=", 1)[0].strip() for p in rule.when.split(";") if p.strip()]
+    return 1 if all(k.startswith("no") for k in keys) else 0
+
+
 class TriggerLexicon:
     """Trigger rules indexed by (lemma, part of speech)."""
 
@@ -276,9 +284,10 @@ class TriggerLexicon:
         for rule in rules:
             self._rules.setdefault((rule.lemma, rule.pos), []).append(rule)
         for key, listed in self._rules.items():
-            # the first rule that holds wins, so a rule with conditions ("withdraw a
-            # complaint") goes before its word's catch-all ("withdraw"), wherever it is listed
-            self._rules[key] = sorted(listed, key=lambda r: not r.conditions)
+            # the first rule that holds wins, so a rule that asks for something ("withdraw
+            # a complaint") goes before its word's catch-all ("withdraw"), and before rules
+            # that only rule things out ("agree", unless agreeing that ...), wherever listed
+            self._rules[key] = sorted(listed, key=_generality)
         self._lemma_of: dict[str, set[str]] = {}
         for lemma, _ in self._rules:
             for form in inflections(lemma):
