@@ -164,7 +164,9 @@ class Coder:
                 if cand.confidence >= MIN_CONFIDENCE:
                     event = self._record(
                         article, sentence, doc, cand, title_events, mentions,
-                        carried if _told_in_past(cand.trigger) else None, dominant,
+                        carried if _told_in_past(cand.trigger)
+                        and not _after(carried, article.published) else None,
+                        dominant,
                     )
                     if not _history(event, article.published, self.history_days):
                         events.append(event)
@@ -789,6 +791,14 @@ def _misread_headline_verb(
         if rule is not None:
             return ((0, -rule.weight), tok, rule, 0)
     return None
+
+
+def _after(when: ResolvedDate | None, published: dt.date | None) -> bool:
+    """Is this date later than the publication ("the council will meet next Wednesday")?
+    Then a past event told after it did not happen on it."""
+    if when is None or published is None:
+        return False
+    return when.value > published.isoformat()[: len(when.value)]
 
 
 def _history(event: Event, published: dt.date | None, days: int | None) -> bool:
