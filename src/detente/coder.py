@@ -419,12 +419,12 @@ class Coder:
         ):
             # "100 civilians were killed in Daraa": victims named without a country are
             # people of the place, else of the war the article is about
-            # (a people no state stands for is not the attacker's: "clashes between Turkish
-            # troops and Kurdish fighters")
+            # (not the attacker's, unless they are its own people: "Saudi jets bombed five
+            # hospitals" are not Saudi ones, "Syrian forces killed civilians" are Syrians; a
+            # people no state stands for is never the attacker's: "Kurdish fighters")
             stateless = cand.recipient is not None and _unmapped_people(cand.recipient.head, mentions)
             country = _home_country(
-                location, doc, mentions, actor if stateless else None,
-                None if stateless else recipient.sector,
+                location, doc, mentions, actor, None if stateless else recipient.sector,
             ) or (None if stateless else dominant)
             if country is not None:
                 recipient = Actor(recipient.text, recipient.name, country, recipient.sector,
