@@ -446,9 +446,14 @@ class Coder:
             if country is not None:
                 code = actor.code or kb.cameo_code(country, actor.sector)
                 actor = Actor(actor.text, actor.name, country, actor.sector, code)
-        code = self._r.ontology.cameo(cand.cameo)
+        event_type, cameo, mode = cand.event, cand.cameo, cand.mode
+        if cameo == "116" and actor.sector in (Sector.REB, Sector.IMG, Sector.CVL):
+            # "Isis imprisoned the town's Christians": only a state convicts and jails;
+            # an armed group holding people detains them
+            event_type, cameo, mode = "COERCE", "173", "arrest"
+        code = self._r.ontology.cameo(cameo)
         confidence = cand.confidence
-        if cand.event in title_events:
+        if event_type in title_events:
             confidence = max(confidence + _TITLE_BONUS, _HEADLINE_MATCH)
         elif title_events:
             confidence = min(confidence, _BELOW_HEADLINE)
@@ -456,14 +461,14 @@ class Coder:
             confidence += _LEAD_BONUS
         confidence = round(min(0.99, confidence), 3)
         return Event(
-            event_id=_event_id(article, sentence.index, start, cand.event, actor, recipient),
+            event_id=_event_id(article, sentence.index, start, event_type, actor, recipient),
             doc_id=article.doc_id,
-            event=cand.event,
-            mode=cand.mode,
+            event=event_type,
+            mode=mode,
             context=code.context,
             cameo=code.code,
             goldstein=code.goldstein,
-            quad_class=cand.quad_class,
+            quad_class=quad_class(event_type),
             actor=actor,
             recipient=recipient,
             date=when.value if when else None,
