@@ -423,7 +423,13 @@ class Coder:
             # hospitals" are not Saudi ones, "Syrian forces killed civilians" are Syrians; a
             # people no state stands for is never the attacker's: "Kurdish fighters")
             stateless = cand.recipient is not None and _unmapped_people(cand.recipient.head, mentions)
-            country = _home_country(
+            country = _target_country(doc, mentions, actor) if location is None else None
+            if country is None and location is None and trig.dep_ == "advcl":
+                # "launched airstrikes on Gaza, killing ten people": where the strikes hit
+                hit = _target_place(trig.head, self._r.gazetteer)
+                if hit is not None and hit[1].country not in (None, actor.country):
+                    country = hit[1].country
+            country = country or _home_country(
                 location, doc, mentions, actor, None if stateless else recipient.sector,
             ) or (None if stateless else dominant)
             if country is not None:
@@ -488,6 +494,18 @@ _STATE_KINDS = (EntryKind.STATE, EntryKind.SEAT, EntryKind.ADJECTIVE)
 # Names of actors that are no places, whatever a gazetteer's alternate names say.
 _NAMED_NOT_PLACES = frozenset({EntryKind.GROUP, EntryKind.IGO, EntryKind.PERSON})
 
+
+
+def _target_country(doc: Doc, mentions: list[Mention], actor: Actor) -> str | None:
+    """The one state the sentence names as a target other than the actor's ("launched
+    airstrikes on Gaza, killing ten people": the people are Palestinians)."""
+    targets = {
+        m.entry.country
+        for m in mentions
+        if m.entry.kind in _STATE_KINDS and m.entry.country and m.entry.country != actor.country
+        and _is_target(doc[m.end - 1])
+    }
+    return targets.pop() if len(targets) == 1 else None
 
 
 def _home_country(

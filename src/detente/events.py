@@ -863,6 +863,12 @@ def _factuality(trigger: Token, clause: Token) -> str:
             tok = tok.head
             chain.append(tok)
         elif (
+            tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.head != tok
+            and not any(c.dep_ in ("nsubj", "mark") for c in tok.children)
+        ):
+            tok = tok.head  # "would ask the rebels to withdraw, allowing Bamako to ...": its time
+            chain.append(tok)
+        elif (
             tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX")
             and tok.head.lower_ not in _BACKGROUND_MARKS
         ):  # ("seven years after expelling it" keeps its own time)
