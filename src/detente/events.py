@@ -443,6 +443,7 @@ class EventExtractor:
             objs = (
                 ("dative",)
                 if "obj=" in rule.when or verb.lemma_.lower() in _TOPIC_VERBS
+                or rule.mode == "withdraw"  # "pulled its troops out of Syria": what moved
                 else ("dobj", "dative")
             )
             recipients.extend(c for c in verb.children if c.dep_ in objs)
@@ -454,6 +455,10 @@ class EventExtractor:
         for prep in (c for c in verb.children if c.dep_ == "prep"):
             if prep.lower_ in preps:
                 recipients.extend(c for c in prep.children if c.dep_ == "pobj")
+        if rule.mode == "withdraw":  # "out of Syria", however "out" is parsed
+            for out in (c for c in verb.children if c.lower_ == "out"):
+                for prep in (g for g in out.children if g.dep_ == "prep" and g.lower_ == "of"):
+                    recipients.extend(c for c in prep.children if c.dep_ == "pobj")
         if (
             verb.dep_ == "relcl" and not passive and not recipients
             and head.pos_ in ("NOUN", "PROPN") and head not in subjects

@@ -89,7 +89,7 @@ def _required_words(when: str) -> set[str] | None:
     best: set[str] | None = None
     for part in parts:
         key, _, value = part.partition("=")
-        if key not in ("prep", "prt", "obj", "pobj", "subj", "mod", "head") or not value:
+        if key not in ("prep", "prt", "obj", "pobj", "subj", "mod", "head", "outof") or not value:
             continue
         words = {w for v in _options(value) for w in (inflections(v) | {v})}
         # every condition must hold, so the most selective one is enough to require
@@ -185,6 +185,17 @@ def _condition(key: str, value: str) -> Condition:
         return subj
     if key == "ccomp":
         return lambda t, _: bool(_children(t, "ccomp"))
+    if key == "outof":
+        # "pulled out of the agreement": what is left, through "out of" however it is parsed
+        def outof(t: Token, _: Callable[[Token], bool]) -> bool:
+            outs = [c for c in t.children if c.lower_ == "out" and c.dep_ in ("prt", "prep", "advmod")]
+            ofs = [g for o in [t, *outs] for g in o.children if g.dep_ == "prep" and g.lower_ == "of"]
+            return bool(outs) and any(
+                o.lemma_.lower() in opts or o.lower_ in opts
+                for p in ofs for o in p.children if o.dep_ == "pobj"
+            )
+
+        return outof
     if key == "noccomp":
         # "agreed that Moscow was responsible" is a shared judgement, not a promise
         return lambda t, _: not _children(t, "ccomp")
