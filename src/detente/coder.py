@@ -405,7 +405,10 @@ class Coder:
             # "the assault on Raqqa", "military operations inside northern Iraq": force used
             # on or in a place is used on its country
             target = _target_place(trig, self._r.gazetteer) or (
-                (location.name, location) if location else None)
+                (location.name, location)
+                # "Police from Niger raided a camp": where the actor comes from is no target
+                if location and location.name not in actor.text else None
+            )
             if target is not None and target[1].country:
                 words, place = target
                 recipient = Actor(words, kb.country_name(place.country), place.country,
