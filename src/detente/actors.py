@@ -481,9 +481,18 @@ def _named_speaker(head: Token) -> bool:
     return (
         head.pos_ == "PROPN"
         and head.dep_ == "nsubj"
-        and head.head.lemma_.lower() in SAY_VERBS
+        and head.head.lemma_.lower() in (SAY_VERBS | _SPEECH_VERBS)
         and head.ent_type_ not in ("GPE", "LOC", "FAC", "NORP", "DATE", "TIME")
     )
+
+
+# Things only people (or bodies speaking through them) do: "Tshisekedi condemned ...",
+# "De Mistura pleaded with ..." name a speaker even when the tagger knows no such person.
+_SPEECH_VERBS = frozenset({"condemn", "denounce", "criticise", "criticize", "accuse", "urge",
+                           "plead", "appeal", "praise", "welcome", "warn", "threaten", "reject",
+                           "deny", "demand", "blame", "insist", "vow", "pledge", "promise",
+                           "reaffirm", "call", "ask", "thank", "congratulate", "apologise",
+                           "apologize", "slam", "hail", "dismiss", "refuse"})  # fmt: skip
 
 
 def _closest(mentions: list[Mention], head: Token) -> Mention:
