@@ -159,3 +159,18 @@ def test_event_date_without_offset_takes_first_resolvable_phrase() -> None:
 def test_event_date_none_when_no_date() -> None:
     assert event_date("Russia praised Pakistan.", PUB, trigger_offset=7) is None
     assert event_date("They met yesterday.", None, trigger_offset=5) is None
+
+
+def test_a_weekday_still_to_come_is_the_next_one() -> None:
+    saturday = dt.date(2018, 6, 30)
+    assert resolve_date("on Friday", saturday).value == "2018-06-29"
+    assert resolve_date("on Friday", saturday, ahead=True).value == "2018-07-06"
+    assert resolve_date("Saturday", saturday, ahead=True).value == "2018-06-30"
+    assert resolve_date("last Friday", saturday, ahead=True).value == "2018-06-29"
+
+
+def test_a_meeting_still_to_come_takes_the_coming_weekday(coder) -> None:
+    events = coder.code("Macron and Merkel are due to meet in Minsk on Friday.", published="2018-06-30")
+    assert events and {e.date for e in events} == {"2018-07-06"}
+    past = coder.code("Macron met Merkel in Minsk on Friday.", published="2018-06-30")
+    assert past and {e.date for e in past} == {"2018-06-29"}

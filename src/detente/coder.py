@@ -58,6 +58,7 @@ _BELOW_HEADLINE = 0.85  # other events of a story with a headline event
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
 _LEAD_BONUS = 0.05
+_MEETINGS = frozenset({"CONSULT", "AGREE"})  # held anywhere: the place is not the parties'
 # Events that ended this long before publication are history the article recalls, not news.
 HISTORY_DAYS = 730
 
@@ -400,6 +401,7 @@ class Coder:
         location = event_location(doc[:], trig.i, self._r.gazetteer, not_places=named)
         actor = cand.actor.actor
         recipient = cand.recipient.actor if cand.recipient else None
+        event_type, cameo, mode = cand.event, cand.cameo, cand.mode
         kb = self._r.kb
         if recipient is None and cand.event in _TARGETS_WHERE:
             # "the assault on Raqqa", "military operations inside northern Iraq": force used
@@ -441,9 +443,10 @@ class Coder:
         if actor.country is None and (actor.sector is not None or actor.name):
             # a named person without a sector takes only the sentence's one state, not
             # the place of the event ("Prosper Avril resigned to allow Haiti's elections")
-            where = location if actor.sector is not None else None
+            # (not where a meeting is held: "the two presidents will hold talks in Minsk")
+            where = location if actor.sector is not None and event_type not in _MEETINGS else None
             stateless = _unmapped_people(cand.actor.head, mentions)
-            country = _home_country(
+            country = None if event_type in _MEETINGS and actor.sector is not None else _home_country(
                 where, doc, mentions, recipient, None if stateless else actor.sector
             )
             if (
@@ -455,7 +458,6 @@ class Coder:
             if country is not None:
                 code = actor.code or kb.cameo_code(country, actor.sector)
                 actor = Actor(actor.text, actor.name, country, actor.sector, code)
-        event_type, cameo, mode = cand.event, cand.cameo, cand.mode
         if cameo == "116" and actor.sector in (Sector.REB, Sector.IMG, Sector.CVL):
             # "Isis imprisoned the town's Christians": only a state convicts and jails;
             # an armed group holding people detains them
@@ -708,7 +710,7 @@ def clause_date(trigger: Token, published: dt.date | None) -> ResolvedDate | Non
         ]
         if inside:
             best = min(inside, key=lambda p: abs(p.start - trigger.idx))
-            resolved = resolve_date(best.text, published)
+            resolved = resolve_date(best.text, published, ahead=_still_to_come(clause))
             if resolved is not None:
                 return resolved
         if clause.head == clause or clause.dep_ == "conj":
@@ -717,6 +719,16 @@ def clause_date(trigger: Token, published: dt.date | None) -> ResolvedDate | Non
         while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
             clause = clause.head
     return None
+
+
+def _still_to_come(clause: Token) -> bool:
+    """Is the clause about the future ("will meet", "are due to meet", "expected to sign")?"""
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall", "wo") for c in clause.children):
+        return True
+    head = clause.head
+    return clause.dep_ == "xcomp" and head.lemma_.lower() in (
+        "due", "expect", "set", "schedule", "slate", "poise", "plan", "be"
+    )
 
 
 def _bounds_or_compares(doc: Doc, phrase: DatePhrase) -> bool:

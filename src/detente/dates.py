@@ -349,8 +349,12 @@ def find_date_phrases(sentence: str) -> list[DatePhrase]:
     return phrases
 
 
-def resolve_date(phrase: str, published: dt.date | None) -> ResolvedDate | None:
+def resolve_date(
+    phrase: str, published: dt.date | None, *, ahead: bool = False
+) -> ResolvedDate | None:
     """Resolve one date phrase against the publication date (see the module docstring).
+    `ahead`: the phrase dates something still to come ("are due to meet on Friday"), so a
+    bare weekday is the coming one, not the last.
 
     Returns None when the phrase is not a date, or is relative and `published` is None.
     """
@@ -361,7 +365,11 @@ def resolve_date(phrase: str, published: dt.date | None) -> ResolvedDate | None:
         for pattern, resolver in _RULES:
             m = pattern.fullmatch(candidate)
             if m is not None:
-                return _finish(resolver(m, published), phrase)
+                result = resolver(m, published)
+                if ahead and resolver is _r_weekday and (m["mod"] or "on").lower() == "on" and published:
+                    target = _WEEKDAY_NUMBER[m["wd"].lower()]
+                    result = _day(published + dt.timedelta(days=(target - published.weekday()) % 7))
+                return _finish(result, phrase)
     return _finish(_resolve_with_dateparser(text.rstrip("."), published), phrase)
 
 
