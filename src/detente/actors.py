@@ -124,7 +124,7 @@ def np_tokens(head: Token, *, follow_of: bool = True) -> list[Token]:
                 keep = True
             if child.dep_ == "conj" and (tok.i in listed or (
                 tok.dep_ == "pobj" and tok.head.head.i == head.i
-                and tok.head.lower_ in ("of", "from")
+                and tok.head.lower_ in ("of", "from", "in")
             )):
                 keep = True  # "the foreign ministers of Germany, France and Italy"
                 listed.add(child.i)

@@ -406,10 +406,14 @@ class Coder:
         if recipient is None and cand.event in _TARGETS_WHERE:
             # "the assault on Raqqa", "military operations inside northern Iraq": force used
             # on or in a place is used on its country
+            own_place = location is not None and (
+                location.name in actor.text
+                or location.name.split()[-1] in {t.text for t in cand.actor.head.subtree}
+            )
             target = _target_place(trig, self._r.gazetteer) or (
-                (location.name, location)
-                # "Police from Niger raided a camp": where the actor comes from is no target
-                if location and location.name not in actor.text else None
+                # "Police from Niger raided a camp", "Police in Iraq arrested three suspects":
+                # where the actor is from is no target
+                (location.name, location) if location and not own_place else None
             )
             if target is not None and target[1].country:
                 words, place = target

@@ -60,13 +60,15 @@ _LIGHT_VERBS = frozenset({"hold", "conduct", "launch", "carry", "stage", "impose
                           "accept", "extend", "deliver", "give", "send", "provide", "approve", "introduce", "slap", "tighten", "expand", "broaden",
                           "renew", "declare", "win", "engage", "undertake", "initiate",
                           "prompt", "draw", "spark", "trigger", "provoke", "earn",
+                          "tender", "submit", "hand",
                           "face"})  # fmt: skip
 _OCCURRENCE_VERBS = frozenset({"arrive", "take", "erupt", "break", "occur", "happen", "kill", "hit",
                                "leave", "wound", "injure", "destroy", "target", "end", "begin",
                                "start", "continue", "resume", "follow", "come", "claim",
                                "take place", "flare", "rock", "spark", "damage", "force"})  # fmt: skip
 _AFTER_PREPS = frozenset({"after", "following", "amid", "during", "since", "despite"})
-_RECIPIENT_PREPS = ("with", "to", "against", "on", "upon", "at", "into", "toward", "towards")
+_RECIPIENT_PREPS = ("with", "to", "against", "on", "upon", "at", "into", "toward", "towards",
+                    "alongside")
 _RECIPROCAL = frozenset({"meet", "talk", "negotiate", "agree", "cooperate", "co-operate",
                          "collaborate", "clash", "fight", "sign", "discuss", "consult", "confer",
                          "battle", "talks", "meeting", "fighting", "negotiation",

@@ -68,7 +68,11 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
 
 def inflections(lemma: str) -> set[str]:
     """Over-generated inflected forms of an English verb or noun (for a pre-filter only)."""
-    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"}
+    forms = {lemma, lemma + "s", lemma + "ed", lemma + "ing"}
+    if lemma.endswith(("s", "x", "z", "ch", "sh", "o")):
+        forms.add(lemma + "es")  # "aid" -> "aides" would be another word
+    if lemma.endswith("e"):
+        forms.add(lemma + "d")
     if lemma.endswith("e"):
         forms |= {lemma[:-1] + "ing"}
     if lemma.endswith("y"):
