@@ -91,7 +91,7 @@ _EVENT_HEADS = frozenset({"campaign", "operation", "mission", "offensive", "raid
                           "wave", "blitz", "onslaught"})  # fmt: skip
 # Verbs whose object is what is talked about, not whom: "discussed Syria with Erdogan".
 _TOPIC_VERBS = frozenset({"discuss", "debate"})
-_BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT"})
+_BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT", "RETREAT", "CONCEDE"})
 _PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
 _ATTACK_MEANS = frozenset({"strike", "airstrike", "raid", "bombing", "shelling", "bombardment",
                            "attack", "missile", "rocket", "offensive", "drone"})  # fmt: skip
@@ -452,6 +452,8 @@ class EventExtractor:
         preps = _RECIPIENT_PREPS + (("from", "out") if rule.mode == "withdraw" else ())
         if verb.lemma_.lower() in ("mediate", "broker", "arbitrate"):
             preps += ("between",)  # "mediated between Israel and Hamas": both parties
+        if rule.event == "REQUEST":
+            preps += ("from",)  # "sought a loan from the IMF": whom it is asked of
         if rule.mode == "visit" and verb.lemma_.lower() in ("arrive", "land"):
             preps += ("in",)  # "Putin arrived in Ankara": the hosts are who was visited
         for prep in (c for c in verb.children if c.dep_ == "prep"):
