@@ -69,3 +69,15 @@ def test_rules_that_ask_for_something_go_before_rules_that_only_rule_out(lexicon
     assert kinds.index("pobj=demand|demands|concession|concessions|terms|conditions") < kinds.index(
         "noccomp"
     )
+
+
+def test_irregular_forms_reach_their_verb(lexicon) -> None:
+    for form, lemma in (
+        ("found", "find"),
+        ("retook", "retake"),
+        ("swept", "sweep"),
+        ("brought", "bring"),
+    ):
+        assert form in inflections(lemma)
+        assert lexicon.may_trigger(form)
+    assert "aides" not in inflections("aid")  # another word

@@ -63,6 +63,15 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "swear": ("swore", "sworn"), "forbid": ("forbade", "forbidden"),
     "shake": ("shook", "shaken"), "seize": ("seized",), "arise": ("arose", "arisen"),
     "bring": ("brought",), "unfreeze": ("unfroze", "unfrozen"),
+    "find": ("found",), "sweep": ("swept",), "overthrow": ("overthrew", "overthrown"),
+    "retake": ("retook", "retaken"), "uphold": ("upheld",), "withhold": ("withheld",),
+    "overcome": ("overcame",), "win": ("won",), "sell": ("sold",), "buy": ("bought",),
+    "drive": ("drove", "driven"), "begin": ("began", "begun"), "leave": ("left",),
+    "build": ("built",), "spend": ("spent",), "lose": ("lost",), "stand": ("stood",),
+    "keep": ("kept",), "tell": ("told",), "oversee": ("oversaw", "overseen"),
+    "undertake": ("undertook", "undertaken"), "rebuild": ("rebuilt",), "bid": ("bid",),
+    "spread": ("spread",), "set": ("set",), "put": ("put",), "let": ("let",),
+    "come": ("came",), "go": ("went", "gone"), "run": ("ran",), "fall": ("fell", "fallen"),
 }  # fmt: skip
 
 
@@ -200,6 +209,14 @@ def _condition(key: str, value: str) -> Condition:
             )
 
         return outof
+    if key == "verdict":
+        # "found the governor guilty", "ruled the law unconstitutional": the finding is a
+        # complement (or, misparsed, an object) of the verb
+        return lambda t, _: any(
+            c.lemma_.lower() in opts or c.lower_ in opts
+            for c in t.children
+            if c.dep_ in ("ccomp", "oprd", "acomp", "xcomp", "dobj", "advcl")
+        )
     if key == "noccomp":
         # "agreed that Moscow was responsible" is a shared judgement, not a promise
         return lambda t, _: not _children(t, "ccomp")
