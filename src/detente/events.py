@@ -43,9 +43,12 @@ _NEGATIONS = frozenset({"not", "n't", "never", "no"})
 _INTENT_HEADS = frozenset({"plan", "intend", "want", "hope", "aim", "expect", "prepare",
                            "decide", "seek", "wish", "mean", "look", "set", "schedule", "ready",
                            "willing", "due", "poise", "go", "consider", "mull", "weigh"})  # fmt: skip
+# Going somewhere or using something in order to act, told in the past: the act was done.
+_MEANS_HEADS = frozenset({"go", "take", "appear", "use", "turn"})
 _ASPECT_HEADS = frozenset({"begin", "start", "continue", "resume", "try", "attempt", "manage",
                            "keep", "go on", "proceed", "move", "rush", "help", "join",
                            "use", "gather", "assemble", "converge", "march",
+                           "go", "take", "appear", "seize", "waste",
                            "rally"})  # fmt: skip
 _BLOCKING_HEADS = frozenset({"fail", "refuse", "decline", "avoid", "prevent", "stop", "deny",
                              "reject", "oppose", "struggle", "hesitate", "threaten", "warn",
@@ -385,6 +388,8 @@ class EventExtractor:
             hl = head.lemma_.lower()
             if verb.dep_ == "xcomp" and hl in _ASPECT_HEADS:
                 pass
+            elif verb.dep_ == "advcl" and hl in _MEANS_HEADS and head.tag_ == "VBD":
+                pass  # "went on television to denounce", "took to Twitter to attack"
             elif verb.dep_ == "xcomp" and hl in _INTENT_HEADS:
                 pass  # handled as an intention by _factuality
             else:
