@@ -174,3 +174,8 @@ def test_a_meeting_still_to_come_takes_the_coming_weekday(coder) -> None:
     assert events and {e.date for e in events} == {"2018-07-06"}
     past = coder.code("Macron met Merkel in Minsk on Friday.", published="2018-06-30")
     assert past and {e.date for e in past} == {"2018-06-29"}
+
+
+def test_a_year_that_modifies_the_event_dates_it(coder) -> None:
+    events = coder.code("The militant commander was killed in a 2016 drone strike.", published="2017-06-30")
+    assert [(e.date, e.date_precision) for e in events] == [("2016", Precision.YEAR)]

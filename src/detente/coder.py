@@ -392,7 +392,7 @@ class Coder:
         trig = cand.trigger
         start = sentence.start + trig.idx
         end = start + len(trig.text)
-        when = clause_date(trig, article.published) or carried
+        when = _year_of_noun(trig) or clause_date(trig, article.published) or carried
         if when is None and article.published is not None:
             when = ResolvedDate(article.published.isoformat(), Precision.DAY, None)
         named = frozenset(
@@ -722,6 +722,22 @@ def clause_date(trigger: Token, published: dt.date | None) -> ResolvedDate | Non
         clause = clause.head
         while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
             clause = clause.head
+    return None
+
+
+def _year_of_noun(trigger: Token) -> ResolvedDate | None:
+    """A year that modifies an event noun dates it: "Saddam Hussein's 1988 attack on
+    Kurds", "a 2015 airstrike"."""
+    nouns = [trigger] if trigger.pos_ in ("NOUN", "PROPN") else [
+        o for p in trigger.children if p.dep_ == "prep" and p.lower_ in ("in", "during")
+        for o in p.children if o.dep_ == "pobj"
+    ]  # "was killed in a 2016 drone strike": the strike's year
+    for child in (c for noun in nouns for c in noun.children):
+        if (
+            child.dep_ in ("nummod", "compound", "amod", "npadvmod") and child.i < child.head.i
+            and len(child.text) == 4 and child.text.isdigit() and 1900 <= int(child.text) <= 2099
+        ):
+            return ResolvedDate(child.text, Precision.YEAR, child.text)
     return None
 
 

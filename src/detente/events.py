@@ -378,6 +378,11 @@ class EventExtractor:
     ) -> tuple[Token, list[Token], list[Token], float] | None:
         if verb.dep_ == "amod" or verb.tag_ in ("JJ",):
             return None
+        if (
+            verb.dep_ == "acl" and verb.tag_ == "VBN"
+            and self._lexicon.rule_for(verb.head, lambda _t: True) is not None
+        ):
+            return None  # "US sanctions imposed on Russia": the noun tells the event
         if verb.tag_ == "VBN" and any(
             c.dep_ == "nsubj" and any(k.dep_ == "case" for k in c.children) for c in verb.children
         ):
@@ -643,6 +648,15 @@ class EventExtractor:
                 for c in child.children
             ):
                 edge = "content"  # "called for the council to relinquish ...": what is asked
+            if edge == "conj" and child.dep_ == "conj":
+                child = parent  # "calls for more munitions ..., and attacking bases": the same
+                continue
+            if (
+                edge == "advcl" and child.tag_ == "VBG" and parent.lemma_.lower() == "call"
+                and any(c.dep_ == "prep" and c.lower_ == "for" for c in parent.children)
+                and not any(c.dep_ == "nsubj" for c in child.children)
+            ):
+                return True  # "calls for more munitions, disarming the government side": asked
             if edge in ("xcomp", "ccomp", "acl", "content"):
                 rule = self._lexicon.rule_for(parent, lambda _t: True)
                 if rule is not None and rule.event in _SPEECH_ACTS:

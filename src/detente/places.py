@@ -375,6 +375,10 @@ def _path_role(start: Token, heads: set[int]) -> str | None:
         if dep == "poss" and role is None and head.lemma_.lower() in _AREA_NOUNS:
             tok = head  # "in Georgia's capital"
             continue
+        if dep in ("compound", "nmod") and role is None and head.lemma_.lower() in _WEAPON_NOUNS:
+            role = "place"  # "launched the Afrin operation": where it was launched
+            tok = head
+            continue
         if dep in ("appos", "conj", "compound", "nmod") and role is None:
             tok = head  # "Baghdad, Iraq", "Moscow and Beijing": take the head's role
             continue
