@@ -544,6 +544,20 @@ class EventExtractor:
                 return None
             recipients.extend(c for c in head.children if c.dep_ in ("nsubj", "nsubjpass"))
             return head, actors, recipients, -0.05
+        if (
+            noun.dep_ == "dobj" and rule.event == "SUPPORT"
+            and head.lemma_.lower() in ("have", "enjoy", "win", "gain", "secure", "get", "receive")
+        ):
+            # "Poland has the backing of Washington", "won the support of France": the
+            # one who backs is in the "of"/"from" phrase; the subject is backed
+            backers = [
+                o for p in noun.children if p.dep_ == "prep" and p.lower_ in ("of", "from")
+                for o in p.children if o.dep_ == "pobj"
+            ]  # fmt: skip
+            if not backers:
+                return None
+            recipients.extend(c for c in head.children if c.dep_ == "nsubj")
+            return head, backers, recipients, -0.05
         if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             if not _is_light(head):
                 return None  # "condemned the attack": the verb is the event
