@@ -82,3 +82,15 @@ def test_history_an_article_recalls_is_left_out_unless_kept(coder) -> None:
     finally:
         coder.history_days = saved
     assert dates == ["2014", "2018-06-25"]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Protesters Storm Parliament in Skopje", "PROTEST"),  # who storms decides: a riot
+        ("Workers Strike Over Unpaid Wages in Lagos", "PROTEST"),  # not an attack
+    ],
+)
+def test_headline_verbs_keep_their_subject(coder, title: str, expected: str) -> None:
+    top = headline_event(coder.code(BODY, title=title, published="2020-01-21"))
+    assert top is not None and top.event == expected

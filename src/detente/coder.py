@@ -812,8 +812,9 @@ def _headline_verb_reread(
             continue
         singular = tok.lower_.endswith("s") and not tok.lower_.endswith("ss")
         # "X and Y ratify agreement": a plain form after a coordinated subject
-        plural = tok.lower_ == tok.lemma_.lower() and any(
-            t.lower_ in ("and", ",") for t in doc[: tok.i - 1]
+        plural = tok.lower_ == tok.lemma_.lower() and (
+            any(t.lower_ in ("and", ",") for t in doc[: tok.i - 1])
+            or doc[tok.i - 1].tag_ in ("NNS", "NNPS")  # "Protesters storm parliament"
         )
         if not (singular or plural):
             continue
@@ -822,8 +823,13 @@ def _headline_verb_reread(
         if doc[tok.i - 1].pos_ not in ("NOUN", "PROPN") or not lexicon.may_trigger(tok.lower_):
             continue
         rest = doc[tok.i :].text
-        reread = nlp(("It " if singular else "They ") + rest)
-        verb = reread[1]
+        # behind a plain subject, or the plural noun itself ("Protesters storm ...": who
+        # acts can decide the reading, a riot rather than an assault)
+        subject = "The " + doc[tok.i - 1].lower_ if doc[tok.i - 1].tag_ in ("NNS", "NNPS") else (
+            "It" if singular else "They"
+        )
+        reread = nlp(subject + " " + rest)
+        verb = reread[len(subject.split())]
         if verb.pos_ != "VERB" or verb.text != tok.text:
             continue
         rule = lexicon.rule_for(verb, lambda _t: True)
