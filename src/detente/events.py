@@ -96,6 +96,8 @@ _EVENT_HEADS = frozenset({"campaign", "operation", "mission", "offensive", "raid
 _TOPIC_VERBS = frozenset({"discuss", "debate"})
 _BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT", "RETREAT", "CONCEDE"})
 _PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
+_WHILE_DOING = frozenset({"fight", "serve", "defend", "volunteer", "work", "try", "battle",
+                          "help", "report", "protect", "flee", "cover"})  # fmt: skip
 _ATTACK_MEANS = frozenset({"strike", "airstrike", "raid", "bombing", "shelling", "bombardment",
                            "attack", "missile", "rocket", "offensive", "drone"})  # fmt: skip
 # Verbs whose subject undergoes the act their object names ("faced criticism from X").
@@ -424,6 +426,15 @@ class EventExtractor:
                 subjects.extend(c for c in child.children if c.dep_ == "pobj")
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and not subjects:
             passive = True  # "the fifth British citizen killed ...": the noun suffered it
+        if (
+            subjects and verb.lemma_.lower() in ("kill", "wound", "injure", "capture")
+            and not any(c.dep_ == "dobj" for c in verb.children)
+            and any(c.dep_ in ("xcomp", "advcl") and c.tag_ == "VBG"
+                    and c.lemma_.lower() in _WHILE_DOING for c in verb.children)
+        ):
+            # "Other Britons killed fighting Isis include ...": a reduced passive the
+            # parser read as the Britons killing; they were killed
+            passive, recipients, subjects = True, [*recipients, *subjects], []
         if (
             not subjects and not passive and verb.tag_ == "VBN"
             and any(c.dep_ == "auxpass" for c in verb.children)
