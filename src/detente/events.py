@@ -827,7 +827,11 @@ def _complement_recipients(verb: Token) -> list[Token]:
     "agreed to supply gas to Jordan", "refused to let inspectors in"."""
     out: list[Token] = []
     for comp in (c for c in verb.children if c.dep_ in ("xcomp", "ccomp")):
-        if comp.dep_ == "ccomp":
+        own_move = any(
+            a.dep_ == "aux" and a.lower_ in ("will", "would", "'ll", "shall", "wo")
+            for a in comp.children
+        )  # "warned the US would devastate Turkey": aimed at Turkey, not at the US
+        if comp.dep_ == "ccomp" and not own_move:
             out.extend(c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass"))
         out.extend(c for c in comp.children if c.dep_ in ("dobj", "dative"))
         for prep in (c for c in comp.children if c.dep_ == "prep"):

@@ -217,6 +217,9 @@ def _condition(key: str, value: str) -> Condition:
             for c in t.children
             if c.dep_ in ("ccomp", "oprd", "acomp", "xcomp", "dobj", "advcl")
         )
+    if key == "notpobj":
+        # "stabbed Turkey in the back" is a betrayal, not a stabbing
+        return lambda t, f: not _condition("pobj", value)(t, f)
     if key == "noccomp":
         # "agreed that Moscow was responsible" is a shared judgement, not a promise
         return lambda t, _: not _children(t, "ccomp")
