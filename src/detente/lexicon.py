@@ -102,7 +102,7 @@ def _required_words(when: str) -> set[str] | None:
     best: set[str] | None = None
     for part in parts:
         key, _, value = part.partition("=")
-        if key not in ("prep", "prt", "obj", "pobj", "subj", "mod", "head", "outof") or not value:
+        if key not in ("prep", "prt", "obj", "pobj", "subj", "mod", "head", "outof", "verdict") or not value:
             continue
         words = {w for v in _options(value) for w in (inflections(v) | {v})}
         # every condition must hold, so the most selective one is enough to require
