@@ -179,3 +179,16 @@ def test_a_meeting_still_to_come_takes_the_coming_weekday(coder) -> None:
 def test_a_year_that_modifies_the_event_dates_it(coder) -> None:
     events = coder.code("The militant commander was killed in a 2016 drone strike.", published="2017-06-30")
     assert [(e.date, e.date_precision) for e in events] == [("2016", Precision.YEAR)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("The attack took place in March last year.", "2017-03"),
+        ("On 5 July this year, troops entered the town.", "2018-07-05"),
+        ("Talks are planned for January next year.", "2019-01"),
+    ],
+)
+def test_a_month_of_a_named_year(sentence: str, value: str) -> None:
+    (phrase,) = find_date_phrases(sentence)
+    assert resolve_date(phrase.text, dt.date(2018, 6, 30)).value == value

@@ -180,6 +180,22 @@ def _r_month_alone(m: re.Match[str], published: dt.date | None) -> tuple[str, Pr
     return _month(year, month)
 
 
+def _r_month_of_year(
+    m: re.Match[str], published: dt.date | None
+) -> tuple[str, Precision] | None:
+    """"in March last year", "on 5 July this year": a month (or day) of a named year."""
+    if published is None:
+        return None
+    year = published.year + {"last": -1, "this": 0, "next": 1}[m["which"].lower()]
+    month = _month_number(m["mon"])
+    if m["d"]:
+        try:
+            return _day(dt.date(year, month, int(m["d"])))
+        except ValueError:
+            return None
+    return _month(year, month)
+
+
 def _r_year(m: re.Match[str], published: dt.date | None) -> tuple[str, Precision] | None:
     return _year(int(m["y"]))
 
@@ -279,6 +295,13 @@ _RULES: tuple[tuple[re.Pattern[str], _Resolver], ...] = tuple(
             rf"(?:{_PREP})?(?:(?i:early|late|mid-?)\s*)?\b(?P<mon>{_MONTH_ANY}),?\s+"
             rf"(?P<y>{_YEAR})\b(?!\d|,\d)",
             _r_month_year,
+        ),
+        # in March last year / in July this year / (on) 5 July this year
+        (
+            rf"(?:\b(?i:in|since|last|early|late|mid|until|by|during|before|after|from|on)"
+            rf"(?:-|\s+))?(?:(?P<d>{_DAY}){_ORD}\s+(?:of\s+)?)?(?P<mon>{_MONTH_FULL}),?\s+"
+            rf"(?P<which>(?i:last|this|next))\s+(?i:year)\b",
+            _r_month_of_year,
         ),
         # in April / since March / last May / in early June
         (
