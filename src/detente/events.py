@@ -96,6 +96,9 @@ _EVENT_HEADS = frozenset({"campaign", "operation", "mission", "offensive", "raid
 _TOPIC_VERBS = frozenset({"discuss", "debate"})
 _BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT", "RETREAT", "CONCEDE"})
 _PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
+# Nouns under which an act is only in prospect ("the prospect of an attack").
+_PROSPECT_NOUNS = frozenset({"prospect", "possibility", "brink", "verge", "spectre", "specter",
+                             "likelihood", "danger", "fear", "fears", "risk"})  # fmt: skip
 _WHILE_DOING = frozenset({"fight", "serve", "defend", "volunteer", "work", "try", "battle",
                           "help", "report", "protect", "flee", "cover"})  # fmt: skip
 _ATTACK_MEANS = frozenset({"strike", "airstrike", "raid", "bombing", "shelling", "bombardment",
@@ -395,7 +398,11 @@ class EventExtractor:
             hl = head.lemma_.lower()
             if verb.dep_ == "xcomp" and hl in _ASPECT_HEADS:
                 pass
-            elif verb.dep_ == "advcl" and hl in _MEANS_HEADS and head.tag_ == "VBD":
+            elif verb.dep_ == "advcl" and hl in _MEANS_HEADS and head.tag_ == "VBD" and (
+                hl not in ("go", "take")  # went *on* television, took *to* Twitter (not
+                or any(c.dep_ == "prep" and c.lower_ == ("on" if hl == "go" else "to")
+                       for c in head.children)
+            ) and not any(c.lower_ == "there" for c in head.children):
                 pass  # "went on television to denounce", "took to Twitter to attack"
             elif verb.dep_ == "xcomp" and hl in _INTENT_HEADS:
                 pass  # handled as an intention by _factuality
@@ -506,6 +513,11 @@ class EventExtractor:
         mods = {c.lower_ for c in kids if c.dep_ in ("det", "amod", "advmod")}
         if mods & {"any", "no", "possible", "potential", "future", "planned", "proposed", "would-be"}:
             return None
+        if (
+            noun.dep_ == "pobj" and noun.head.lower_ == "of"
+            and noun.head.head.lemma_.lower() in _PROSPECT_NOUNS
+        ):
+            return None  # "face the prospect of an attack": it has not happened
         if self._inside_other_event(noun):
             return None
         if (
@@ -935,6 +947,10 @@ def _factuality(trigger: Token, clause: Token) -> str:
             break
     if _running_toll(trigger):
         return "unreal"
+    if any(t.lemma_.lower() == "risk" and t != trigger for t in chain) or any(
+        a.lemma_.lower() in _PROSPECT_NOUNS for a in list(trigger.ancestors)[:4]
+    ):
+        return "unreal"  # "risks being bombed", "on the brink of being overrun"
     if any(
         c.dep_ == "prep" and c.lower_ == "in" and c.i < t.i
         and any(p.lower_ in ("case", "event") for p in c.children)
