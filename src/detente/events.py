@@ -96,6 +96,11 @@ _EVENT_HEADS = frozenset({"campaign", "operation", "mission", "offensive", "raid
 _TOPIC_VERBS = frozenset({"discuss", "debate"})
 _BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT", "RETREAT", "CONCEDE"})
 _PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
+# Means of attack that can stand as the subject of a killing ("a car bomb killed ...").
+_WEAPONS = frozenset({"bomb", "blast", "explosion", "ied", "mine", "landmine", "shell",
+                      "missile", "rocket", "airstrike", "strike", "drone", "grenade", "mortar",
+                      "device", "bombing", "attack", "shelling", "raid", "barrage",
+                      "explosive", "explosives"})  # fmt: skip
 # Nouns under which an act is only in prospect ("the prospect of an attack").
 _PROSPECT_NOUNS = frozenset({"prospect", "possibility", "brink", "verge", "spectre", "specter",
                              "likelihood", "danger", "fear", "fears", "risk"})  # fmt: skip
@@ -279,6 +284,14 @@ class EventExtractor:
         if event in ("CONSULT", "AGREE") and rule.mode == "visit":
             # a family travelling to London is not a diplomatic visit
             actors = [a for a in actors if a.actor.sector not in _PRIVATE_SECTORS]
+        if (
+            not actors and actor_heads and event == "ASSAULT" and rule.pos == "V"
+            and all(h.lemma_.lower() in _WEAPONS for h in actor_heads)
+        ):
+            # "a car bomb killed 20 people": an attack whose doer is not said, as in
+            # "20 people were killed"
+            actors = [ResolvedActor(_UNKNOWN, trigger)]
+            weight_shift -= 0.2
         if (
             not actors
             and not actor_heads
