@@ -192,3 +192,8 @@ def test_a_year_that_modifies_the_event_dates_it(coder) -> None:
 def test_a_month_of_a_named_year(sentence: str, value: str) -> None:
     (phrase,) = find_date_phrases(sentence)
     assert resolve_date(phrase.text, dt.date(2018, 6, 30)).value == value
+
+
+def test_part_of_a_month() -> None:
+    (phrase,) = find_date_phrases("At the end of May, Libyan militias attacked the airport.")
+    assert resolve_date(phrase.text, dt.date(2018, 6, 30)).value == "2018-05"

@@ -180,6 +180,16 @@ def _r_month_alone(m: re.Match[str], published: dt.date | None) -> tuple[str, Pr
     return _month(year, month)
 
 
+def _r_month_part(m: re.Match[str], published: dt.date | None) -> tuple[str, Precision] | None:
+    """"at the end of May (2018)": that month, the latest one up to publication."""
+    month = _month_number(m["mon"])
+    if m["y"]:
+        return _month(int(m["y"]), month)
+    if published is None:
+        return None
+    return _month(published.year if month <= published.month else published.year - 1, month)
+
+
 def _r_month_of_year(
     m: re.Match[str], published: dt.date | None
 ) -> tuple[str, Precision] | None:
@@ -295,6 +305,13 @@ _RULES: tuple[tuple[re.Pattern[str], _Resolver], ...] = tuple(
             rf"(?:{_PREP})?(?:(?i:early|late|mid-?)\s*)?\b(?P<mon>{_MONTH_ANY}),?\s+"
             rf"(?P<y>{_YEAR})\b(?!\d|,\d)",
             _r_month_year,
+        ),
+        # at the end of May / the beginning of March 2018 / in the middle of June
+        (
+            rf"\b(?i:(?:at|by|in|until|since|from)\s+)?(?i:the\s+)?"
+            rf"(?i:end|beginning|start|middle|close)\s+of\s+(?P<mon>{_MONTH_FULL})"
+            rf"(?:,?\s+(?P<y>{_YEAR}))?\b",
+            _r_month_part,
         ),
         # in March last year / in July this year / (on) 5 July this year
         (

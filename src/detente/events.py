@@ -960,6 +960,12 @@ def _factuality(trigger: Token, clause: Token) -> str:
             break
     if _running_toll(trigger):
         return "unreal"
+    if any(
+        c.dep_ == "prep" and c.lower_ == "in"
+        and any(o.lower_ == "past" and o.dep_ == "pobj" for o in c.children)
+        for c in [*(k for t in chain for k in t.children), *trigger.subtree]
+    ):
+        return "unreal"  # "has threatened to cut water supplies in the past": no event now
     if any(t.lemma_.lower() == "risk" and t != trigger for t in chain) or any(
         a.lemma_.lower() in _PROSPECT_NOUNS for a in list(trigger.ancestors)[:4]
     ):
