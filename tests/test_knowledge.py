@@ -215,3 +215,65 @@ def test_a_table_row_with_an_unquoted_comma_is_refused_with_its_line() -> None:
     assert next(rows)[1]["kind"] == "member|bombers"  # caught by the agent-kind check
     with _pytest.raises(ResourceError, match="agents.csv line 3: more fields"):
         next(rows)
+
+
+@pytest.fixture(scope="module")
+def builtin_kb() -> ActorKB:
+    return ActorKB.load()
+
+
+@pytest.mark.parametrize(
+    ("name", "gender"),
+    [("Theresa May", "f"), ("Angela Merkel", "f"), ("Vladimir Putin", "m")],
+)
+def test_gender_of_people_in_the_builtin_table(builtin_kb: ActorKB, name: str, gender: str) -> None:
+    assert builtin_kb.gender_of(name) == gender
+    person = next(e for e in builtin_kb.lookup(name) if e.kind is EntryKind.PERSON)
+    assert person.gender == gender
+
+
+def test_gender_is_unknown_without_the_column_or_the_person(kb: ActorKB) -> None:
+    assert kb.gender_of("Sergey Lavrov") is None  # the test table has no gender column
+    assert kb.gender_of("Nobody Atall") is None
+
+
+def test_gender_may_be_empty_on_some_rows_of_a_person() -> None:
+    from detente.knowledge import builtin_code_tables, read_people
+
+    text = (
+        "name,aliases,country,sector,title,start,end,gender\n"
+        "Jo Doe,Doe,PAK,GOV,president,2001-01-01,2002-01-01,\n"
+        "Jo Doe,Doe,PAK,GOV,president,2003-01-01,,f\n"
+        "Al Roe,,PAK,GOV,foreign minister,2001-01-01,,\n"
+    )
+    entries = read_people(text, source="people.csv", tables=builtin_code_tables())
+    assert {(e.pattern, e.gender) for e in entries} == {
+        ("Jo Doe", "f"),
+        ("Doe", "f"),
+        ("Al Roe", None),
+    }
+
+
+@pytest.mark.parametrize("bad", ["x", "F", "female"])
+def test_a_bad_gender_is_refused_with_its_line(tmp_path: Path, bad: str) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "name,aliases,country,sector,title,start,end,gender\n"
+        "A B,,PAK,GOV,president,2020-01-01,,m\n"
+        f"X Y,,PAK,GOV,president,2021-01-01,,{bad}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ResourceError, match=r"line 3: gender .* is not f, m or empty"):
+        ActorKB.load(people=people)
+
+
+def test_rows_of_one_person_that_disagree_on_gender_are_refused(tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "name,aliases,country,sector,title,start,end,gender\n"
+        "X Y,,PAK,GOV,foreign minister,2019-01-01,2020-01-01,m\n"
+        "X Y,,PAK,GOV,president,2021-01-01,,f\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ResourceError, match="line 3: gender 'f' for X Y disagrees"):
+        ActorKB.load(people=people)

@@ -15,7 +15,7 @@ from itertools import pairwise
 
 import pytest
 
-HEADER = ["name", "aliases", "country", "sector", "title", "start", "end"]
+HEADER = ["name", "aliases", "country", "sector", "title", "start", "end", "gender"]
 IGO_CODES = {"EU", "NATO", "UNO"}
 SECTORS = {"GOV", "MIL", "IGO"}
 # Surnames too common in world news to identify one person on their own.

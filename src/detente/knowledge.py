@@ -36,9 +36,10 @@ Tables (UTF-8 CSV with a header row; `|` separates several values in one cell):
                  person), "member" (a member of a group), "body" (an institution or
                  collective) or "relative" ("counterpart": the same sector of the other
                  side).
-    people.csv   name, aliases, country, sector, title, start, end
+    people.csv   name, aliases, country, sector, title, start, end[, gender]
                  one row per term in office (written separately; optional). Rows with the
-                 same name make one person with several `Role`s.
+                 same name make one person with several `Role`s. `gender` ("f" or "m";
+                 optional, empty for unknown) lets "she" and "he" be told apart.
 
 Proper names match case-sensitively; agent words (all lower case) match any case.
 Entries imported from CAMEO dictionaries (upper-case sources) carry
@@ -130,6 +131,7 @@ class KBEntry:
     roles: tuple[Role, ...] = ()
     case_sensitive: bool = True
     agent_kind: str | None = None
+    gender: str | None = None  # people only: "f", "m" or None (unknown)
 
 
 # --- titles -----------------------------------------------------------------------------
@@ -253,6 +255,21 @@ def _parse_date(value: str, where: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ResourceError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)") from exc
+
+
+# A person's gender in people.csv: "f", "m", or empty for unknown.
+_GENDERS = frozenset({"f", "m"})
+
+
+def _gender(value: str, where: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    if value not in _GENDERS:
+        raise ResourceError(
+            f"{where}: gender {value!r} is not f, m or empty (unknown); correct the row"
+        )
+    return value
 
 
 # What an agent word names: a body ("ministry"), a member ("rebels"), a title
@@ -413,6 +430,7 @@ def _read_tables(people: Path | None = None) -> tuple[_Tables, list[KBEntry]]:
             raise ResourceError(
                 f"cannot read the people table {people}: {exc.strerror}; "
                 "pass an existing CSV with columns name,aliases,country,sector,title,start,end"
+                " (and optionally gender)"
             ) from exc
         source = str(people)
     else:
@@ -443,21 +461,30 @@ def _code_for(tables: _Tables, country: str | None, sector: Sector | None) -> st
 
 
 def read_people(text: str, *, source: str, tables: _Tables | None = None) -> list[KBEntry]:
-    """Person entries from a people table (`name,aliases,country,sector,title,start,end`).
+    """Person entries from a people table (`name,aliases,country,sector,title,start,end`
+    and an optional `gender` column).
 
     Rows with the same name are one person with several roles; every alias (and the
     name) becomes one entry carrying all the roles. Titles are normalised with
-    `normalise_title`; an unknown title is kept as written, lower-cased.
+    `normalise_title`; an unknown title is kept as written, lower-cased. `gender` is
+    "f", "m" or empty (unknown); a person's rows may leave it empty but must not disagree.
     """
     if tables is None:
         tables, _ = _read_builtin()
     columns = ("name", "aliases", "country", "sector", "title", "start", "end")
     roles: dict[str, list[Role]] = {}
     aliases: dict[str, list[str]] = {}
+    genders: dict[str, str] = {}
     for where, row in _rows(text, source, columns):
         name = row["name"]
         if not name:
             raise ResourceError(f"{where}: empty name")
+        gender = _gender(row.get("gender", ""), where)
+        if gender is not None and genders.setdefault(name, gender) != gender:
+            raise ResourceError(
+                f"{where}: gender {gender!r} for {name} disagrees with "
+                f"{genders[name]!r} on an earlier row; give one person one gender"
+            )
         raw_title = row["title"]
         title = normalise_title(raw_title) or raw_title.lower()
         role = Role(
@@ -487,6 +514,7 @@ def read_people(text: str, *, source: str, tables: _Tables | None = None) -> lis
                     code,
                     title=latest.title or None,
                     roles=ordered,
+                    gender=genders.get(name),
                 )
             )
     return entries
@@ -539,6 +567,7 @@ class ActorKB:
         self._by_folded = {k: tuple(v) for k, v in by_folded.items()}
         self._country_names = country_names
         self._people = tuple(people.values())
+        self._people_by_name = people
         self._tables = _Tables(
             state_cameo=MappingProxyType(state_cameo),
             cameo_iso3=MappingProxyType(cameo_iso3),
@@ -602,6 +631,12 @@ class ActorKB:
             return max(covering, key=lambda r: r.start or dt.date.min)
         undated = [r for r in person.roles if not r.dated]
         return undated[-1] if undated else None
+
+    def gender_of(self, name: str) -> str | None:
+        """The gender ("f" or "m") of the person whose canonical name (`KBEntry.name`) is
+        `name`; None when the person is unknown or their gender is not recorded."""
+        person = self._people_by_name.get(name)
+        return person.gender if person is not None else None
 
     def office_holder(self, country: str, title: str, on: dt.date) -> KBEntry | None:
         """The person who held office `title` (any synonym) in `country` on `on`."""
