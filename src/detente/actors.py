@@ -63,6 +63,7 @@ class Discourse:
     """What an article has mentioned so far, for pronouns and "the two countries"."""
 
     last_person: Actor | None = None
+    people: list[Actor] = field(default_factory=list)  # persons named, most recent last
     last_group: tuple[Actor, ...] = ()
     last_actor: Actor | None = None
     sentence: int = 0  # the sentence being read
@@ -76,10 +77,15 @@ class Discourse:
         self.last_group = tuple(actors)
         self.group_at = self.sentence
 
+    def note_person(self, actor: Actor) -> None:
+        """A person was just named: the first candidate for "he" or "she"."""
+        self.last_person = actor
+        self.people = [p for p in self.people[-5:] if p.text != actor.text] + [actor]
+
     def remember(self, actors: Sequence[Actor], *, is_person: Sequence[bool]) -> None:
         for actor, person in zip(actors, is_person, strict=True):
             if person:
-                self.last_person = actor
+                self.note_person(actor)
             self.last_actor = actor
         countries = {a.country for a in actors if a.country}
         if len(actors) >= 2 and len(countries) >= 2:
@@ -224,7 +230,8 @@ class ActorResolver:
                 if earlier is not None:
                     return [ResolvedActor(earlier, head, True, True)]
             if low in _PERSONAL and discourse.last_person:
-                return [ResolvedActor(discourse.last_person, head, True, True)]
+                person = self._by_gender(low, discourse) or discourse.last_person
+                return [ResolvedActor(person, head, True, True)]
             group = discourse.group_within(1)  # "they" reaches back one sentence only
             if low in _PLURAL and group:
                 return [ResolvedActor(a, head, False, True) for a in group]
@@ -370,7 +377,21 @@ class ActorResolver:
                 if head.i >= m.end:
                     continue  # "the Assad regime": the name only modifies another noun
                 if head.dep_ in ("nsubj", "nsubjpass"):
+                    gender = self._kb.gender_of(m.entry.name)
+                    want = "f" if pronoun.lower_ in ("she", "her", "hers") else "m"
+                    if gender is not None and gender != want:
+                        continue  # "Trump met May, and she said ...": not Trump
                     return self._person(m.entry, head.text, on)
+        return None
+
+    def _by_gender(self, pronoun: str, discourse: Discourse) -> Actor | None:
+        """"Trump met Theresa May. She criticised his remarks": the latest person of the
+        pronoun's gender, when the knowledge base knows it (unknown people fit both)."""
+        want = "f" if pronoun in ("she", "her", "hers") else "m"
+        for person in reversed(discourse.people):
+            gender = self._kb.gender_of(person.name) if person.name else None
+            if gender is None or gender == want:
+                return person
         return None
 
     def _fronted_for(

@@ -312,6 +312,7 @@ class Coder:
         seen: set[int] = set()
         subject_person: Actor | None = None
         other_person: Actor | None = None
+        named_people: list[Actor] = []  # everyone named, for "she" and "he" by gender
         for m in mentions:
             if m.entry.kind is EntryKind.AGENT:
                 continue
@@ -337,6 +338,7 @@ class Coder:
                     if role.dep_ in ("nsubj", "nsubjpass"):
                         subject_person = (subject_person or actor) if role is not head else actor
                     other_person = actor
+                    named_people.append(actor)
             if head.dep_ == "poss":
                 continue  # a possessive state ("Iran's leadership") makes no group
             if len({ra.actor.country for ra in resolved if ra.actor.country}) >= 2:
@@ -349,8 +351,11 @@ class Coder:
             None,
         )
         person = subject_person or unknown_subject or other_person
+        for named in named_people:
+            if person is None or named.text != person.text:
+                discourse.note_person(named)
         if person is not None:
-            discourse.last_person = person
+            discourse.note_person(person)
 
     def _remember_unparsed(self, doc: Doc, mentions: list[Mention], discourse: Discourse) -> None:
         """A sentence we did not parse still tells who "he" and "the two countries" are."""
@@ -367,16 +372,16 @@ class Coder:
                 break
         named = _unknown_speaker(doc, mentions)
         if named is not None:
-            discourse.last_person = Actor(named, named, None, None, None)
+            discourse.note_person(Actor(named, named, None, None, None))
         for m in mentions:
             if m.entry.kind is EntryKind.PERSON:
                 role = kb.role_on(m.entry, None)
                 country = role.country if role else m.entry.country
                 sector = role.sector if role else m.entry.sector
-                discourse.last_person = Actor(
+                discourse.note_person(Actor(
                     doc[m.start : m.end].text, m.entry.name, country, sector,
                     kb.cameo_code(country, sector),
-                )
+                ))
 
     def _record(
         self,
