@@ -68,7 +68,9 @@ _LIGHT_VERBS = frozenset({"hold", "conduct", "launch", "carry", "stage", "impose
 _OCCURRENCE_VERBS = frozenset({"arrive", "take", "erupt", "break", "occur", "happen", "kill", "hit",
                                "leave", "wound", "injure", "destroy", "target", "end", "begin",
                                "start", "continue", "resume", "follow", "come", "claim",
-                               "take place", "flare", "rock", "spark", "damage", "force"})  # fmt: skip
+                               "take place", "flare", "rock", "spark", "damage", "force",
+                               "fail", "collapse", "stall", "conclude", "produce", "intensify",
+                               "rage", "escalate", "drag"})  # fmt: skip
 _AFTER_PREPS = frozenset({"after", "following", "amid", "during", "since", "despite"})
 _RECIPIENT_PREPS = ("with", "to", "against", "on", "upon", "at", "into", "toward", "towards",
                     "alongside")
@@ -443,7 +445,14 @@ class EventExtractor:
                 passive = True
                 recipients.append(child)
             elif child.dep_ == "agent":
-                subjects.extend(c for c in child.children if c.dep_ == "pobj")
+                for by in (c for c in child.children if c.dep_ == "pobj"):
+                    # "killed by a mine laid by jihadists": who laid the weapon did it
+                    layers = [
+                        o for a in by.children if a.dep_ == "acl" and a.tag_ == "VBN"
+                        for g in a.children if g.dep_ == "agent"
+                        for o in g.children if o.dep_ == "pobj"
+                    ] if by.lemma_.lower() in _WEAPONS else []
+                    subjects.extend(layers or [by])
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and not subjects:
             passive = True  # "the fifth British citizen killed ...": the noun suffered it
         if (
@@ -1109,7 +1118,8 @@ def _reproach(verb: Token) -> TriggerRule | None:
         return None
     if any(c.dep_ == "neg" for c in verb.children):
         return None
-    near = [c for c in verb.children] + [g for c in verb.children for g in c.children]
+    # "said China was destabilising the region": the reported act itself can be the reproach
+    near = [verb, *verb.children] + [g for c in verb.children for g in c.children]
     # "is part of a triangle of evil": the predicate noun and its "of" phrases
     for attr in (c for c in verb.children if c.dep_ in ("attr", "acomp", "oprd")):
         frontier = [attr]
@@ -1289,6 +1299,8 @@ _REPROACH_WORDS = frozenset({
     "propaganda", "aggression", "violation", "violations", "atrocity", "atrocities",
     "barbaric", "inhumane", "cynical", "dangerous", "unjustified", "baseless", "absurd",
     "evil", "murderous", "brutal", "corrupt", "thugs", "butcher", "murderer", "murderers",
+    "destabilise", "destabilize", "destabilising", "destabilizing", "meddling", "meddle",
+    "interference", "interfering",
 })
 
 CUE_WORDS: frozenset[str] = _REPROACH_WORDS | _OBLIGATION | {"needs", "need", "has", "have"}
