@@ -197,3 +197,10 @@ def test_a_month_of_a_named_year(sentence: str, value: str) -> None:
 def test_part_of_a_month() -> None:
     (phrase,) = find_date_phrases("At the end of May, Libyan militias attacked the airport.")
     assert resolve_date(phrase.text, dt.date(2018, 6, 30)).value == "2018-05"
+
+
+def test_a_month_still_to_come_is_the_next_one() -> None:
+    june = dt.date(2018, 6, 30)
+    assert resolve_date("in February", june).value == "2018-02"
+    assert resolve_date("in February", june, ahead=True).value == "2019-02"
+    assert resolve_date("in July", june, ahead=True).value == "2018-07"

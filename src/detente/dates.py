@@ -409,6 +409,11 @@ def resolve_date(
                 if ahead and resolver is _r_weekday and (m["mod"] or "on").lower() == "on" and published:
                     target = _WEEKDAY_NUMBER[m["wd"].lower()]
                     result = _day(published + dt.timedelta(days=(target - published.weekday()) % 7))
+                if ahead and resolver is _r_month_alone and (m["mod"] or "in").lower() in (
+                    "in", "by", "until", "till", "during", "early", "late", "mid"
+                ) and published:
+                    month = _month_number(m["mon"])  # "will take place in February": next one
+                    result = _month(published.year + (month < published.month), month)
                 return _finish(result, phrase)
     return _finish(_resolve_with_dateparser(text.rstrip("."), published), phrase)
 
