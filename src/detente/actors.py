@@ -139,6 +139,10 @@ def np_tokens(head: Token, *, follow_of: bool = True) -> list[Token]:
                 and tok.lower_ in _AIDE_HEADS
             ):
                 keep = True  # "a senior adviser to Iran's supreme leader"
+            if child.dep_ == "prep" and child.lower_ == "to" and tok.lower_ == "loyal":
+                keep = True  # "militants loyal to Iraq's al-Qaeda frontman": whose they are
+            if child.dep_ == "pobj" and tok.lower_ == "to" and tok.head.lower_ == "loyal":
+                keep = True
             if child.dep_ in ("amod", "compound") and child.lemma_.lower() in PATRON_WORDS:
                 keep = False  # "US-backed rebels" are not American; "Saudi-led" stays
             if keep and child.dep_ != "cc":
