@@ -639,7 +639,12 @@ class EventExtractor:
         elif (
             noun.dep_ == "pobj"
             and head.lower_ in ("in", "during", "at", "for")
-            and rule.event == "CONSULT"
+            and (
+                rule.event == "CONSULT"
+                # "the minister said, in a rebuke to Brussels, ...": the saying rebukes
+                or (rule.event in ("ACCUSE", "SUPPORT", "REQUEST", "THREATEN", "REJECT")
+                    and head.lower_ == "in" and head.head.lemma_.lower() in _SAY_VERBS)
+            )
             and head.head.pos_ in ("VERB", "AUX")
             and any(c.dep_ == "nsubj" for c in head.head.children)
         ):
