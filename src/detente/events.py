@@ -98,18 +98,18 @@ _EVENT_HEADS = frozenset({"campaign", "operation", "mission", "offensive", "raid
 _TOPIC_VERBS = frozenset({"discuss", "debate"})
 _BETWEEN_NOUN_EVENTS = frozenset({"CONSULT", "ASSAULT", "RETREAT", "CONCEDE"})
 _PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"})
-# Means of attack that can stand as the subject of a killing ("a car bomb killed ...").
-_WEAPONS = frozenset({"bomb", "blast", "explosion", "ied", "mine", "landmine", "shell",
-                      "missile", "rocket", "airstrike", "strike", "drone", "grenade", "mortar",
-                      "device", "bombing", "attack", "shelling", "raid", "barrage",
-                      "explosive", "explosives"})  # fmt: skip
+# Means of attack: the subject of a killing ("a car bomb killed ..."), the agent of one
+# ("killed by a mine laid by jihadists"), or named by whose they are ("a US drone strike").
+_ATTACK_MEANS = frozenset({"bomb", "blast", "explosion", "ied", "mine", "landmine", "shell",
+                           "missile", "rocket", "airstrike", "strike", "drone", "grenade",
+                           "mortar", "device", "bombing", "attack", "shelling", "raid",
+                           "barrage", "explosive", "explosives", "bombardment",
+                           "offensive"})  # fmt: skip
 # Nouns under which an act is only in prospect ("the prospect of an attack").
 _PROSPECT_NOUNS = frozenset({"prospect", "possibility", "brink", "verge", "spectre", "specter",
                              "likelihood", "danger", "fear", "fears", "risk"})  # fmt: skip
 _WHILE_DOING = frozenset({"fight", "serve", "defend", "volunteer", "work", "try", "battle",
                           "help", "report", "protect", "flee", "cover"})  # fmt: skip
-_ATTACK_MEANS = frozenset({"strike", "airstrike", "raid", "bombing", "shelling", "bombardment",
-                           "attack", "missile", "rocket", "offensive", "drone"})  # fmt: skip
 # Verbs whose subject undergoes the act their object names ("faced criticism from X").
 _UNDERGO_VERBS = frozenset({"face", "suffer", "receive", "endure", "undergo", "draw", "attract",
                             "earn", "incur", "weather", "survive"})  # fmt: skip
@@ -288,7 +288,7 @@ class EventExtractor:
             actors = [a for a in actors if a.actor.sector not in _PRIVATE_SECTORS]
         if (
             not actors and actor_heads and event == "ASSAULT" and rule.pos == "V"
-            and all(h.lemma_.lower() in _WEAPONS for h in actor_heads)
+            and all(h.lemma_.lower() in _ATTACK_MEANS for h in actor_heads)
         ):
             # "a car bomb killed 20 people": an attack whose doer is not said, as in
             # "20 people were killed"
@@ -451,7 +451,7 @@ class EventExtractor:
                         o for a in by.children if a.dep_ == "acl" and a.tag_ == "VBN"
                         for g in a.children if g.dep_ == "agent"
                         for o in g.children if o.dep_ == "pobj"
-                    ] if by.lemma_.lower() in _WEAPONS else []
+                    ] if by.lemma_.lower() in _ATTACK_MEANS else []
                     subjects.extend(layers or [by])
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and not subjects:
             passive = True  # "the fifth British citizen killed ...": the noun suffered it
